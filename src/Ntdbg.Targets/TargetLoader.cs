@@ -1,0 +1,70 @@
+using Ntdbg.Core.Errors;
+using Ntdbg.Targets.User;
+
+namespace Ntdbg.Targets;
+
+/// <summary>
+/// Opens any supported file by its magic. User minidumps ('MDMP') are built in; other kinds (kernel dumps
+/// 'PAGEDUMP'/'PAGEDU64', PE images 'MZ') register themselves with <see cref="Register"/> so each target
+/// lives in its own layer folder without this class knowing it.
+/// </summary>
+public static class TargetLoader
+{
+    /// <summary>How many leading bytes matchers see.</summary>
+    public const int MagicLength = 8;
+
+    private static readonly object Gate = new();
+    private static readonly List<(Func<ReadOnlySpan<byte>, bool> Matches, Func<string, ITarget> Open)> Kinds =
+    [
+        (IsMinidump, path => UserDumpTarget.Open(path)),
+    ];
+
+    /// <summary>
+    /// Adds a file kind: <paramref name="matches"/> sees the first <see cref="MagicLength"/> bytes (fewer for tiny
+    /// files); <paramref name="open"/> opens the path. Kinds are tried in registration order, MDMP first.
+    /// </summary>
+    public static void Register(Func<ReadOnlySpan<byte>, bool> matches, Func<string, ITarget> open)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(open);
+        lock (Gate) Kinds.Add((matches, open));
+    }
+
+    public static bool IsMinidump(ReadOnlySpan<byte> b) => b.Length >= 4 && b[0] == 'M' && b[1] == 'D' && b[2] == 'M' && b[3] == 'P';
+
+    /// <summary>Opens a dump or image; throws <see cref="DumpFormatException"/> with one line when it cannot.</summary>
+    public static ITarget Open(string path)
+    {
+        byte[] magic = ReadMagic(path);
+        if (magic.Length == 0)
+            throw new DumpFormatException(path, 0, "file is empty (0 bytes): not a dump or image");
+        (Func<ReadOnlySpan<byte>, bool> Matches, Func<string, ITarget> Open)[] kinds;
+        lock (Gate) kinds = Kinds.ToArray();
+        foreach (var (matches, open) in kinds)
+            if (matches(magic)) return open(path);
+        throw new DumpFormatException(path, 0, $"not a dump or image: unrecognized signature {string.Join(' ', magic.Select(b => b.ToString("X2")))}");
+    }
+
+    private static byte[] ReadMagic(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buf = new byte[MagicLength];
+            int n = 0;
+            while (n < buf.Length)
+            {
+                int r = stream.Read(buf, n, buf.Length - n);
+                if (r == 0) break;
+                n += r;
+            }
+            return buf[..n];
+        }
+        catch (FileNotFoundException) { throw new DumpFormatException(path, 0, "file not found"); }
+        catch (DirectoryNotFoundException) { throw new DumpFormatException(path, 0, "file not found"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new DumpFormatException(path, 0, e.Message);
+        }
+    }
+}
