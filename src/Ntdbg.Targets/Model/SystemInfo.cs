@@ -27,4 +27,8 @@ public sealed record TargetTimes(
     TimeSpan? ProcessKernelTime = null,
     /// <summary>Minutes east of UTC for the machine's local time, when the dump records it.</summary>
     int? TimeZoneBiasMinutes = null,
-    string? TimeZoneName = null);
+    string? TimeZoneName = null)
+{
+    /// <summary>How long the process had run when the dump was written (`.time`'s "Process Uptime").</summary>
+    public TimeSpan? ProcessUpTime => DumpTime is { } d && ProcessCreateTime is { } c && d >= c ? d - c : null;
+}
