@@ -223,6 +223,18 @@ public sealed class MinidumpBuilder
         return this;
     }
 
+    /// <summary>MINIDUMP_PROCESS_VM_COUNTERS_2 with the given flags; values are index-derived (1000 * field number).</summary>
+    public MinidumpBuilder WithProcessVmCounters2(ushort flags)
+    {
+        _streams.Add((22, (w, _) =>
+        {
+            w.U16(2).U16(flags).U32(77);
+            // PeakWorkingSetSize .. JobTotalCommitLimit: 18 ULONG64 fields in header order.
+            for (int i = 1; i <= 18; i++) w.U64((ulong)i * 1000);
+        }));
+        return this;
+    }
+
     public MinidumpBuilder AddHandle(ulong handle, string? typeName, string? objectName, uint attributes = 0, uint grantedAccess = 0x1f0003,
         uint handleCount = 1, uint pointerCount = 2)
     {

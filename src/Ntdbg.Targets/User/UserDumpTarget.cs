@@ -39,6 +39,7 @@ public sealed class UserDumpTarget : IUserTarget
         RawSystemInfo = sys;
         var misc = Take(MinidumpStreamType.MiscInfo) is { } me ? MiscInfoStream.Read(dump, me) : null;
         MiscInfo = misc;
+        VmCounters = Take(MinidumpStreamType.ProcessVmCounters) is { } ve ? ProcessVmCountersStream.Read(dump, ve) : null;
         BreakpadInfo = Take(MinidumpStreamType.BreakpadInfo) is { } be ? Formats.Minidump.BreakpadInfo.Read(dump, be) : null;
 
         var rawThreads = Take(MinidumpStreamType.ThreadList) is { } te ? ThreadListStream.Read(dump, te)
@@ -144,6 +145,8 @@ public sealed class UserDumpTarget : IUserTarget
     public MinidumpSystemInfo? RawSystemInfo { get; }
     public MinidumpMiscInfo? MiscInfo { get; }
     public BreakpadInfo? BreakpadInfo { get; }
+    /// <summary>The process's memory counters (ProcessVmCountersStream), when the dump holds them.</summary>
+    public MinidumpVmCounters? VmCounters { get; }
     public MinidumpException? RawException { get; }
     public IReadOnlyList<MinidumpModule> RawModules { get; }
     public IReadOnlyList<MinidumpThread> RawThreads { get; }
