@@ -57,6 +57,9 @@ public sealed class MinidumpBuilder
     private uint? _streamCountOverride;
     private uint? _directoryRvaOverride;
     private int _emptySlots;
+    private bool _threadEx;
+    private bool _countPadding;
+    private int _extraHeader, _extraEntry;
 
     public MinidumpBuilder WithHeader(uint timeDateStamp, ulong flags = 0)
     {
@@ -70,6 +73,23 @@ public sealed class MinidumpBuilder
     {
         _streamCountOverride = streamCount;
         _directoryRvaOverride = directoryRva;
+        return this;
+    }
+
+    /// <summary>Writes the threads as a ThreadExListStream (MINIDUMP_THREAD_EX, 64 bytes) instead of a thread list.</summary>
+    public MinidumpBuilder WithThreadExList() { _threadEx = true; return this; }
+
+    /// <summary>Pads the u32 count of the thread, module and memory lists to 8 bytes, as some writers do.</summary>
+    public MinidumpBuilder WithListCountPadding() { _countPadding = true; return this; }
+
+    /// <summary>
+    /// Makes the sized tables (thread info, unloaded modules, memory info, handles) declare larger headers and
+    /// entries than today's structures, filled with 0xEE, as a future writer might: readers must step by the sizes.
+    /// </summary>
+    public MinidumpBuilder WithLargerTableSizes(int extraHeaderBytes, int extraEntryBytes)
+    {
+        _extraHeader = extraHeaderBytes;
+        _extraEntry = extraEntryBytes;
         return this;
     }
 
@@ -261,7 +281,7 @@ public sealed class MinidumpBuilder
     public BuiltMinidump Build()
     {
         var streams = new List<(uint Type, Action<SynthWriter, Func<int, uint>> Write)>();
-        if (_threads.Count > 0) streams.Add((ThreadListStream, WriteThreads));
+        if (_threads.Count > 0) streams.Add((_threadEx ? ThreadExListStream : ThreadListStream, WriteThreads));
         if (_threadNames.Count > 0) streams.Add((ThreadNamesStream, WriteThreadNames));
         if (_threadInfo.Count > 0) streams.Add((ThreadInfoListStream, (w, _) => WriteSizedTable(w, 12, 64, _threadInfo, false)));
         if (_modules.Count > 0) streams.Add((ModuleListStream, WriteModules));
@@ -329,12 +349,13 @@ public sealed class MinidumpBuilder
 
     private void WriteThreads(SynthWriter w, Func<int, uint> rva)
     {
-        w.U32((uint)_threads.Count);
+        Count(w, _threads.Count);
         foreach (var t in _threads)
         {
             w.U32(t.Id).U32(t.Suspend).U32(t.PrioClass).U32(t.Prio).U64(t.Teb);
             w.U64(t.StackStart).U32((uint)t.StackSize).U32(rva(t.Stack));
             w.U32((uint)_blobs[t.Context].Length).U32(rva(t.Context));
+            if (_threadEx) w.U64(0).U32(0).U32(0); // BackingStore (IA-64 only)
         }
     }
 
@@ -346,7 +367,7 @@ public sealed class MinidumpBuilder
 
     private void WriteModules(SynthWriter w, Func<int, uint> rva)
     {
-        w.U32((uint)_modules.Count);
+        Count(w, _modules.Count);
         foreach (var m in _modules)
         {
             w.U64(m.Base).U32(m.Size).U32(m.Sum).U32(m.Stamp).U32(rva(m.Name));
@@ -361,32 +382,42 @@ public sealed class MinidumpBuilder
 
     private void WriteUnloaded(SynthWriter w, Func<int, uint> rva)
     {
-        w.U32(12).U32(24).U32((uint)_unloaded.Count);
-        foreach (var u in _unloaded) w.U64(u.Base).U32(u.Size).U32(u.Sum).U32(u.Stamp).U32(rva(u.Name));
+        w.U32(12 + (uint)_extraHeader).U32(24 + (uint)_extraEntry).U32((uint)_unloaded.Count).Bytes(Filler(_extraHeader));
+        foreach (var u in _unloaded) w.U64(u.Base).U32(u.Size).U32(u.Sum).U32(u.Stamp).U32(rva(u.Name)).Bytes(Filler(_extraEntry));
     }
 
     private void WriteMemoryList(SynthWriter w, Func<int, uint> rva)
     {
-        w.U32((uint)_memory.Count);
+        Count(w, _memory.Count);
         foreach (var (address, blob, size) in _memory) w.U64(address).U32((uint)size).U32(rva(blob));
     }
 
     private void WriteHandles(SynthWriter w, Func<int, uint> rva)
     {
-        w.U32(16).U32(_handles2 ? 40u : 32u).U32((uint)_handles.Count).U32(0);
+        w.U32(16 + (uint)_extraHeader).U32((_handles2 ? 40u : 32u) + (uint)_extraEntry).U32((uint)_handles.Count).U32(0).Bytes(Filler(_extraHeader));
         foreach (var h in _handles)
         {
             w.U64(h.Handle).U32(h.Type < 0 ? 0 : rva(h.Type)).U32(h.Name < 0 ? 0 : rva(h.Name)).U32(h.Attributes).U32(h.Access)
                 .U32(h.Handles).U32(h.Pointers);
             if (_handles2) w.U32(0).U32(0);
+            w.Bytes(Filler(_extraEntry));
         }
     }
 
-    private static void WriteSizedTable(SynthWriter w, uint header, uint entry, List<byte[]> entries, bool count64)
+    private void WriteSizedTable(SynthWriter w, uint header, uint entry, List<byte[]> entries, bool count64)
     {
-        w.U32(header).U32(entry);
+        w.U32(header + (uint)_extraHeader).U32(entry + (uint)_extraEntry);
         if (count64) w.U64((ulong)entries.Count); else w.U32((uint)entries.Count);
-        foreach (var e in entries) w.Bytes(e);
+        w.Bytes(Filler(_extraHeader));
+        foreach (var e in entries) w.Bytes(e).Bytes(Filler(_extraEntry));
+    }
+
+    private static byte[] Filler(int n) => Enumerable.Repeat((byte)0xEE, n).ToArray();
+
+    private void Count(SynthWriter w, int count)
+    {
+        w.U32((uint)count);
+        if (_countPadding) w.U32(0);
     }
 
     private int AddBlob(byte[] data)
