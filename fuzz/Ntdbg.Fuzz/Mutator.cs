@@ -35,24 +35,24 @@ public sealed class Mutator(int seed)
                 for (int i = 0; i < 1 + _rng.Next(8); i++) data[_rng.Next(data.Length)] ^= (byte)(1 << _rng.Next(8));
                 return data;
             case 2: // boundary value in a 32-bit field, usually in the headers where counts and offsets live
-            {
-                int off = PickOffset(data.Length, 4);
-                if (off + 4 <= data.Length) BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(off), (uint)Interesting[_rng.Next(Interesting.Length)]);
-                return data;
-            }
+                {
+                    int off = PickOffset(data.Length, 4);
+                    if (off + 4 <= data.Length) BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(off), (uint)Interesting[_rng.Next(Interesting.Length)]);
+                    return data;
+                }
             case 3: // boundary value in a 64-bit field
-            {
-                int off = PickOffset(data.Length, 8);
-                if (off + 8 <= data.Length) BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(off), Interesting[_rng.Next(Interesting.Length)]);
-                return data;
-            }
+                {
+                    int off = PickOffset(data.Length, 8);
+                    if (off + 8 <= data.Length) BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(off), Interesting[_rng.Next(Interesting.Length)]);
+                    return data;
+                }
             case 4: // copy a block over another (duplicates records, makes loops)
-            {
-                int len = 1 + _rng.Next(Math.Min(64, data.Length));
-                int from = _rng.Next(data.Length - len + 1), to = _rng.Next(data.Length - len + 1);
-                Buffer.BlockCopy(data, from, data, to, len);
-                return data;
-            }
+                {
+                    int len = 1 + _rng.Next(Math.Min(64, data.Length));
+                    int from = _rng.Next(data.Length - len + 1), to = _rng.Next(data.Length - len + 1);
+                    Buffer.BlockCopy(data, from, data, to, len);
+                    return data;
+                }
             default: // random bytes
                 for (int i = 0; i < 1 + _rng.Next(16); i++) data[_rng.Next(data.Length)] = (byte)_rng.Next(256);
                 return data;
