@@ -1,0 +1,225 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.RegularExpressions;
+using Ntdbg.Tests.Support;
+using static Ntdbg.Tests.Fixtures.FixtureStreamType;
+
+namespace Ntdbg.Tests.Fixtures;
+
+/// <summary>
+/// Checks the fixture files under fixtures/ (see fixtures/README.md): that each dump is a valid
+/// MDMP whose directory lists the streams its program asked for, that the facts the README
+/// promises hold, that winedump parses each dump, and that every PDB matches its image.
+/// </summary>
+public sealed class FixtureFilesTests
+{
+    public static readonly TheoryData<string> Arches = new() { "x64", "x86" };
+
+    private static string Out(string file) => TestData.Repo($"fixtures/out/{file}");
+
+    private static FixtureDump OpenValid(string path)
+    {
+        Assert.True(File.Exists(path), $"{path} is missing: run fixtures/generate.sh");
+        var dump = new FixtureDump(path);
+        Assert.Equal(FixtureDump.MdmpSignature, dump.Signature);
+        Assert.Equal(FixtureDump.MdmpVersion, (ushort)dump.Version);
+        foreach (var (type, size, rva) in dump.Directory.Where(d => d.Type != 0))
+            Assert.True((long)rva + size <= dump.Length, $"stream {type} ends past the end of {path}");
+        return dump;
+    }
+
+    private static void AssertStreams(FixtureDump dump, params uint[] expected)
+    {
+        var present = dump.StreamTypes.ToList();
+        foreach (var type in expected)
+            Assert.True(present.Contains(type), $"{dump.Path}: stream {type} missing; has {string.Join(",", present)}");
+        Assert.Equal(present.Count, present.Distinct().Count());
+    }
+
+    // ------------------------------------------------------------------ crash (committed)
+
+    [Theory, MemberData(nameof(Arches))]
+    public void CrashDump_IsSmallMiniDumpNormalWithRequestedStreams(string arch)
+    {
+        using var dump = OpenValid(Out($"crash-{arch}.dmp"));
+        Assert.Equal(0ul, dump.Flags); // MiniDumpNormal
+        AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MemoryList, MiscInfo, ExceptionInfo, ThreadNames);
+        Assert.DoesNotContain(Memory64List, dump.StreamTypes);
+        Assert.True(dump.Length < 1 << 20, $"crash-{arch}.dmp is {dump.Length} bytes, over 1 MB");
+    }
+
+    [Theory, MemberData(nameof(Arches))]
+    public void CrashDump_HasTheNamedThreadsAndTheAccessViolation(string arch)
+    {
+        using var dump = OpenValid(Out($"crash-{arch}.dmp"));
+        var ids = dump.ThreadIds();
+        Assert.Equal(4, ids.Count);
+        var names = dump.ThreadNames();
+        Assert.Equal(["ntdbg-main", "ntdbg-worker-1", "ntdbg-worker-2", "ntdbg-worker-3"], names.Values.Order());
+        Assert.All(names.Keys, id => Assert.Contains(id, ids));
+
+        var (threadId, code, address, parameters) = dump.Exception();
+        Assert.Equal(0xC0000005u, code);
+        Assert.Equal("ntdbg-main", names[threadId]);
+        Assert.Equal([1ul, 0xBAD0ul], parameters); // a write to 0xBAD0
+        var exe = dump.Module(0);
+        Assert.EndsWith($"crash-{arch}.exe", exe.Name);
+        Assert.InRange(address, exe.Base, exe.Base + exe.Size - 1);
+    }
+
+    [FixtureToolTheory("llvm-symbolizer"), MemberData(nameof(Arches))]
+    public void CrashDump_FaultsInCrashStageFourWrite(string arch)
+    {
+        using var dump = OpenValid(Out($"crash-{arch}.dmp"));
+        var output = Tools.Run("llvm-symbolizer", $"--obj={Out($"crash-{arch}.exe")}", $"0x{dump.Exception().Address:x}");
+        Assert.Equal("crash_stage_four_write", output.Split('\n')[0].Trim());
+    }
+
+    // ------------------------------------------------------------------ full-memory (regenerated)
+
+    [LargeFixtureTheory, MemberData(nameof(Arches))]
+    public void UseheapDump_IsFullMemoryWithCommentsAndTheLeak(string arch)
+    {
+        Assert.Null(LargeFixtures.Ensure());
+        using var dump = OpenValid(LargeFixtures.PathOf($"useheap-{arch}"));
+        Assert.Equal(0x2ul, dump.Flags); // MiniDumpWithFullMemory
+        AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MiscInfo, ExceptionInfo, CommentA, CommentW, ThreadNames, Memory64List);
+        Assert.StartsWith("ntdbg fixture useheap: 2000 leaked allocations", Encoding.ASCII.GetString(dump.Stream(CommentA)));
+        Assert.StartsWith("ntdbg fixture useheap (UTF-16 comment)", Encoding.Unicode.GetString(dump.Stream(CommentW)));
+        var (_, code, _, parameters) = dump.Exception();
+        Assert.Equal(0xC0000017u, code);
+        Assert.Equal(2000ul * 200, parameters[1]);
+        Assert.Equal(2000, DistinctLeakMarkers(dump));
+    }
+
+    /// <summary>Counts the distinct "NTDBG-LEAK-MARKER #nnnn" texts in the dump's memory data.</summary>
+    private static int DistinctLeakMarkers(FixtureDump dump)
+    {
+        var m64 = dump.Stream(Memory64List);
+        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(m64);
+        long dataRva = (long)BinaryPrimitives.ReadUInt64LittleEndian(m64.AsSpan(8));
+        long total = 0;
+        for (int i = 0; i < (int)count; i++) total += (long)BinaryPrimitives.ReadUInt64LittleEndian(m64.AsSpan(16 + i * 16 + 8));
+        var found = new HashSet<string>();
+        var marker = new Regex("NTDBG-LEAK-MARKER #([0-9]{4})");
+        const int chunk = 8 << 20, overlap = 64;
+        for (long at = dataRva; at < dataRva + total; at += chunk - overlap)
+        {
+            int length = (int)Math.Min(chunk, dataRva + total - at);
+            foreach (Match m in marker.Matches(Encoding.Latin1.GetString(dump.ReadAt(at, length))))
+                found.Add(m.Groups[1].Value);
+        }
+        return found.Count;
+    }
+
+    [LargeFixtureTheory, MemberData(nameof(Arches))]
+    public void DeadlockDump_HasHandlesThreadInfoUnloadedModuleAndNames(string arch)
+    {
+        Assert.Null(LargeFixtures.Ensure());
+        using var dump = OpenValid(LargeFixtures.PathOf($"deadlock-{arch}"));
+        Assert.Equal(0x2ul | 0x4 | 0x20 | 0x1000, dump.Flags);
+        AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MiscInfo, ThreadNames, HandleData, ThreadInfoList,
+                      UnloadedModuleList, Memory64List);
+        Assert.DoesNotContain(ExceptionInfo, dump.StreamTypes);
+        Assert.Equal(["ntdbg-dumper", "ntdbg-lock-a-then-b", "ntdbg-lock-b-then-a"], dump.ThreadNames().Values.Order());
+
+        var threadInfo = dump.Stream(ThreadInfoList);
+        Assert.Equal([12u, 64u, 3u], new[] { 0, 4, 8 }.Select(o => BinaryPrimitives.ReadUInt32LittleEndian(threadInfo.AsSpan(o))));
+
+        var unloaded = dump.Stream(UnloadedModuleList);
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(unloaded.AsSpan(8)));
+        Assert.Equal($"plugin-{arch}.dll", dump.MinidumpString(BinaryPrimitives.ReadUInt32LittleEndian(unloaded.AsSpan(12 + 20))));
+
+        var handles = dump.Stream(HandleData);
+        uint descriptorSize = BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(4));
+        uint handleCount = BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(8));
+        Assert.Equal(40u, descriptorSize);
+        var objectNames = Enumerable.Range(0, (int)handleCount)
+            .Select(i => BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(16 + i * 40 + 12)))
+            .Where(rva => rva != 0).Select(rva => dump.MinidumpString(rva)).ToList();
+        Assert.Contains(objectNames, n => n.EndsWith(@"\ntdbg-fixture-event"));
+        Assert.Contains(objectNames, n => n.EndsWith(@"\ntdbg-fixture-mutex"));
+    }
+
+    // ------------------------------------------------------------------ winedump as an oracle
+
+    public static TheoryData<string> CommittedDumps => new() { "crash-x64", "crash-x86" };
+
+    [FixtureToolTheory("winedump"), MemberData(nameof(CommittedDumps))]
+    public void Winedump_ParsesCommittedDump(string name)
+    {
+        string path = Out($"{name}.dmp");
+        using var dump = OpenValid(path);
+        string text = Tools.Run("winedump", "dump", path);
+        Assert.Contains($"Done dumping {path}", text);
+        Assert.Contains($"NumberOfStreams: {dump.Directory.Count}", text);
+        Assert.Contains($"Threads: {dump.ThreadIds().Count}", text);
+        Assert.Contains($"ExceptionCode: 0x{dump.Exception().Code:x8}", text);
+    }
+
+    [LargeFixtureTheory("winedump"), MemberData(nameof(LargeNames))]
+    public void Winedump_ParsesLargeDump(string name)
+    {
+        Assert.Null(LargeFixtures.Ensure());
+        string path = LargeFixtures.PathOf(name);
+        using var dump = OpenValid(path);
+        string text = Tools.Run("winedump", "dump", path);
+        Assert.Contains($"Done dumping {path}", text);
+        Assert.Contains($"NumberOfStreams: {dump.Directory.Count}", text);
+    }
+
+    public static TheoryData<string> LargeNames => new(LargeFixtures.Names);
+
+    // ------------------------------------------------------------------ PDB matching
+
+    public static TheoryData<string> Images => new()
+    {
+        "crash-x64.exe", "crash-x86.exe", "useheap-x64.exe", "useheap-x86.exe",
+        "deadlock-x64.exe", "deadlock-x86.exe", "plugin-x64.dll", "plugin-x86.dll",
+    };
+
+    [FixtureToolTheory("llvm-readobj", "llvm-pdbutil"), MemberData(nameof(Images))]
+    public void Pdb_MatchesTheImageCodeViewRecord(string image)
+    {
+        var (guid, age, pdbName) = ImageCodeView(Out(image));
+        Assert.Equal(Path.ChangeExtension(image, ".pdb"), pdbName);
+        string summary = Tools.Run("llvm-pdbutil", "dump", "-summary", Out(pdbName));
+        Assert.Equal(guid, Guid.Parse(Regex.Match(summary, @"GUID: (\{[0-9A-Fa-f-]+\})").Groups[1].Value));
+        Assert.Equal(age, uint.Parse(Regex.Match(summary, @"\bAge: (\d+)").Groups[1].Value));
+    }
+
+    [FixtureToolTheory("llvm-readobj"), MemberData(nameof(Arches))]
+    public void CrashDump_ExeModuleCarriesTheExeCodeViewRecord(string arch)
+    {
+        using var dump = OpenValid(Out($"crash-{arch}.dmp"));
+        var cv = dump.Module(0).CodeView;
+        Assert.True(cv.Length > 24, "the exe module has no CodeView record");
+        Assert.Equal("RSDS"u8.ToArray(), cv[..4]);
+        var (guid, age, pdbName) = ImageCodeView(Out($"crash-{arch}.exe"));
+        Assert.Equal(guid, new Guid(cv.AsSpan(4, 16)));
+        Assert.Equal(age, BinaryPrimitives.ReadUInt32LittleEndian(cv.AsSpan(20)));
+        Assert.Equal(pdbName, Encoding.UTF8.GetString(cv.AsSpan(24)).TrimEnd('\0'));
+    }
+
+    [FixtureToolTheory("llvm-pdbutil")]
+    [InlineData("useheap-x64.pdb", "g_LeakyBlob")]
+    [InlineData("useheap-x86.pdb", "g_LeakyBlob")]
+    [InlineData("deadlock-x64.pdb", "g_LockA")]
+    [InlineData("deadlock-x86.pdb", "g_LockB")]
+    public void Pdb_NamesTheFixtureGlobal(string pdb, string global)
+    {
+        string globals = Tools.Run("llvm-pdbutil", "dump", "-globals", Out(pdb));
+        Assert.Matches($@"S_GDATA32 \[size = \d+\] `_?{global}`", globals);
+    }
+
+    /// <summary>The image's RSDS record as llvm-readobj reads it.</summary>
+    private static (Guid Guid, uint Age, string PdbName) ImageCodeView(string image)
+    {
+        string text = Tools.Run("llvm-readobj", "--coff-debug-directory", image);
+        var bytes = Regex.Match(text, @"PDBGUID: \(([0-9A-F ]+)\)").Groups[1].Value
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(b => Convert.ToByte(b, 16)).ToArray();
+        Assert.Equal(16, bytes.Length);
+        return (new Guid(bytes), uint.Parse(Regex.Match(text, @"PDBAge: (\d+)").Groups[1].Value),
+                Regex.Match(text, @"PDBFileName: (\S+)").Groups[1].Value);
+    }
+}
