@@ -170,6 +170,27 @@ public sealed class FixtureFilesTests
 
     public static TheoryData<string> LargeNames => new(LargeFixtures.Names);
 
+    [FixtureToolTheory("winedump", "bash")]
+    [InlineData("--check")]
+    public void GenerateScript_CheckModeAcceptsTheCommittedOutputs(string mode)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(TestData.Repo("fixtures/generate.sh"));
+        psi.ArgumentList.Add(mode);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"generate.sh {mode} failed:\n{stdout}\n{stderr.Result}");
+        Assert.Matches(@"crash-x64\.dmp +\d+ bytes +SystemInfo ThreadList\(4\)", stdout);
+        Assert.Matches(@"crash-x86\.dmp +\d+ bytes +SystemInfo ThreadList\(4\)", stdout);
+    }
+
     // ------------------------------------------------------------------ PDB matching
 
     public static TheoryData<string> Images => new()
