@@ -15,7 +15,12 @@ public sealed class FixtureFilesTests
 {
     public static readonly TheoryData<string> Arches = new() { "x64", "x86" };
 
-    private static string Out(string file) => TestData.Repo($"fixtures/out/{file}");
+    private static string Out(string file) => FixtureFiles.Out(file);
+
+    // MINIDUMP_TYPE flags the programs request.
+    private const ulong FullMemory = 0x2, HandleDataFlag = 0x4, UnloadedModules = 0x20, PrivateReadWriteMemory = 0x200,
+        FullMemoryInfo = 0x800, ThreadInfo = 0x1000;
+    private const ulong DeadlockExtras = HandleDataFlag | UnloadedModules | ThreadInfo | FullMemoryInfo;
 
     private static FixtureDump OpenValid(string path)
     {
@@ -75,21 +80,40 @@ public sealed class FixtureFilesTests
         Assert.Equal("crash_stage_four_write", output.Split('\n')[0].Trim());
     }
 
-    // ------------------------------------------------------------------ full-memory (regenerated)
+    // ------------------------------------------------------------------ useheap / deadlock
+
+    // The full-memory dumps (regenerated, out-large/) and their committed private-memory copies
+    // (out/*-private.dmp.gz) must both show the scenario; only the flags and the amount of memory differ.
 
     [LargeFixtureTheory, MemberData(nameof(Arches))]
     public void UseheapDump_IsFullMemoryWithCommentsAndTheLeak(string arch)
     {
         Assert.Null(LargeFixtures.Ensure());
         using var dump = OpenValid(LargeFixtures.PathOf($"useheap-{arch}"));
-        Assert.Equal(0x2ul, dump.Flags); // MiniDumpWithFullMemory
-        AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MiscInfo, ExceptionInfo, CommentA, CommentW, ThreadNames, Memory64List);
+        Assert.Equal(FullMemory | FullMemoryInfo, dump.Flags);
+        AssertUseheapScenario(dump);
+    }
+
+    [Theory, MemberData(nameof(Arches))]
+    public void UseheapPrivateCopy_HasCommentsAndTheLeak(string arch)
+    {
+        using var dump = OpenValid(FixtureFiles.PrivateDump($"useheap-{arch}"));
+        Assert.Equal(PrivateReadWriteMemory | FullMemoryInfo, dump.Flags);
+        AssertUseheapScenario(dump);
+    }
+
+    private static void AssertUseheapScenario(FixtureDump dump)
+    {
+        AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MiscInfo, ExceptionInfo, CommentA, CommentW, ThreadNames,
+                      MemoryInfoList, Memory64List);
         Assert.StartsWith("ntdbg fixture useheap: 2000 leaked allocations", Encoding.ASCII.GetString(dump.Stream(CommentA)));
         Assert.StartsWith("ntdbg fixture useheap (UTF-16 comment)", Encoding.Unicode.GetString(dump.Stream(CommentW)));
+        Assert.Equal(["ntdbg-leaker"], dump.ThreadNames().Values);
         var (_, code, _, parameters) = dump.Exception();
         Assert.Equal(0xC0000017u, code);
         Assert.Equal(2000ul * 200, parameters[1]);
         Assert.Equal(2000, DistinctLeakMarkers(dump));
+        AssertMemoryInfoList(dump);
     }
 
     /// <summary>Counts the distinct "NTDBG-LEAK-MARKER #nnnn" texts in the dump's memory data.</summary>
@@ -100,6 +124,7 @@ public sealed class FixtureFilesTests
         long dataRva = (long)BinaryPrimitives.ReadUInt64LittleEndian(m64.AsSpan(8));
         long total = 0;
         for (int i = 0; i < (int)count; i++) total += (long)BinaryPrimitives.ReadUInt64LittleEndian(m64.AsSpan(16 + i * 16 + 8));
+        Assert.True(dataRva + total <= dump.Length, "Memory64List data runs past the end of the file");
         var found = new HashSet<string>();
         var marker = new Regex("NTDBG-LEAK-MARKER #([0-9]{4})");
         const int chunk = 8 << 20, overlap = 64;
@@ -112,19 +137,56 @@ public sealed class FixtureFilesTests
         return found.Count;
     }
 
+    /// <summary>MemoryInfoList: 16-byte header, 48-byte entries, regions in ascending order.</summary>
+    private static void AssertMemoryInfoList(FixtureDump dump)
+    {
+        var s = dump.Stream(MemoryInfoList);
+        Assert.Equal(16u, BinaryPrimitives.ReadUInt32LittleEndian(s));
+        Assert.Equal(48u, BinaryPrimitives.ReadUInt32LittleEndian(s.AsSpan(4)));
+        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(s.AsSpan(8));
+        Assert.InRange(count, 10ul, 100000ul);
+        Assert.Equal(16 + (long)count * 48, s.Length);
+        ulong previousEnd = 0;
+        for (int i = 0; i < (int)count; i++)
+        {
+            ulong baseAddress = BinaryPrimitives.ReadUInt64LittleEndian(s.AsSpan(16 + i * 48));
+            ulong size = BinaryPrimitives.ReadUInt64LittleEndian(s.AsSpan(16 + i * 48 + 24));
+            Assert.True(baseAddress >= previousEnd, $"memory region {i} at 0x{baseAddress:X} overlaps the previous one");
+            previousEnd = baseAddress + size;
+        }
+        var exe = dump.Module(0);
+        Assert.Contains(Enumerable.Range(0, (int)count), i =>
+            BinaryPrimitives.ReadUInt64LittleEndian(s.AsSpan(16 + i * 48 + 8)) == exe.Base); // AllocationBase of the image
+    }
+
     [LargeFixtureTheory, MemberData(nameof(Arches))]
     public void DeadlockDump_HasHandlesThreadInfoUnloadedModuleAndNames(string arch)
     {
         Assert.Null(LargeFixtures.Ensure());
         using var dump = OpenValid(LargeFixtures.PathOf($"deadlock-{arch}"));
-        Assert.Equal(0x2ul | 0x4 | 0x20 | 0x1000, dump.Flags);
+        Assert.Equal(FullMemory | DeadlockExtras, dump.Flags);
+        AssertDeadlockScenario(dump, arch);
+    }
+
+    [Theory, MemberData(nameof(Arches))]
+    public void DeadlockPrivateCopy_HasHandlesThreadInfoUnloadedModuleAndNames(string arch)
+    {
+        using var dump = OpenValid(FixtureFiles.PrivateDump($"deadlock-{arch}"));
+        Assert.Equal(PrivateReadWriteMemory | DeadlockExtras, dump.Flags);
+        AssertDeadlockScenario(dump, arch);
+    }
+
+    private static void AssertDeadlockScenario(FixtureDump dump, string arch)
+    {
         AssertStreams(dump, SystemInfo, ThreadList, ModuleList, MiscInfo, ThreadNames, HandleData, ThreadInfoList,
-                      UnloadedModuleList, Memory64List);
+                      UnloadedModuleList, MemoryInfoList, Memory64List);
         Assert.DoesNotContain(ExceptionInfo, dump.StreamTypes);
         Assert.Equal(["ntdbg-dumper", "ntdbg-lock-a-then-b", "ntdbg-lock-b-then-a"], dump.ThreadNames().Values.Order());
 
         var threadInfo = dump.Stream(ThreadInfoList);
         Assert.Equal([12u, 64u, 3u], new[] { 0, 4, 8 }.Select(o => BinaryPrimitives.ReadUInt32LittleEndian(threadInfo.AsSpan(o))));
+        var infoIds = Enumerable.Range(0, 3).Select(i => BinaryPrimitives.ReadUInt32LittleEndian(threadInfo.AsSpan(12 + i * 64)));
+        Assert.Equal(dump.ThreadIds().Order(), infoIds.Order());
 
         var unloaded = dump.Stream(UnloadedModuleList);
         Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(unloaded.AsSpan(8)));
@@ -134,27 +196,38 @@ public sealed class FixtureFilesTests
         uint descriptorSize = BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(4));
         uint handleCount = BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(8));
         Assert.Equal(40u, descriptorSize);
-        var objectNames = Enumerable.Range(0, (int)handleCount)
-            .Select(i => BinaryPrimitives.ReadUInt32LittleEndian(handles.AsSpan(16 + i * 40 + 12)))
-            .Where(rva => rva != 0).Select(rva => dump.MinidumpString(rva)).ToList();
-        Assert.Contains(objectNames, n => n.EndsWith(@"\ntdbg-fixture-event"));
-        Assert.Contains(objectNames, n => n.EndsWith(@"\ntdbg-fixture-mutex"));
+        var objects = Enumerable.Range(0, (int)handleCount).Select(i => handles.AsSpan(16 + i * 40).ToArray())
+            .Select(d => (Type: NameAt(dump, d, 8), Name: NameAt(dump, d, 12))).ToList();
+        Assert.Contains(objects, o => o.Type == "Event" && o.Name.EndsWith(@"\ntdbg-fixture-event"));
+        Assert.Contains(objects, o => o.Type == "Mutant" && o.Name.EndsWith(@"\ntdbg-fixture-mutex"));
+        Assert.Contains(objects, o => o.Type == "File" && o.Name.EndsWith($@"\deadlock-{arch}.dmp"));
+        AssertMemoryInfoList(dump);
+    }
+
+    private static string NameAt(FixtureDump dump, byte[] descriptor, int offset)
+    {
+        uint rva = BinaryPrimitives.ReadUInt32LittleEndian(descriptor.AsSpan(offset));
+        return rva == 0 ? "" : dump.MinidumpString(rva);
     }
 
     // ------------------------------------------------------------------ winedump as an oracle
 
-    public static TheoryData<string> CommittedDumps => new() { "crash-x64", "crash-x86" };
+    public static TheoryData<string> CommittedDumps => new()
+    {
+        "crash-x64", "crash-x86", "useheap-x64-private", "useheap-x86-private", "deadlock-x64-private", "deadlock-x86-private",
+    };
 
     [FixtureToolTheory("winedump"), MemberData(nameof(CommittedDumps))]
     public void Winedump_ParsesCommittedDump(string name)
     {
-        string path = Out($"{name}.dmp");
+        string path = name.EndsWith("-private") ? FixtureFiles.PrivateDump(name[..^"-private".Length]) : Out($"{name}.dmp");
         using var dump = OpenValid(path);
         string text = Tools.Run("winedump", "dump", path);
         Assert.Contains($"Done dumping {path}", text);
         Assert.Contains($"NumberOfStreams: {dump.Directory.Count}", text);
         Assert.Contains($"Threads: {dump.ThreadIds().Count}", text);
-        Assert.Contains($"ExceptionCode: 0x{dump.Exception().Code:x8}", text);
+        if (dump.StreamTypes.Contains(ExceptionInfo))
+            Assert.Contains($"ExceptionCode: 0x{dump.Exception().Code:x8}", text);
     }
 
     [LargeFixtureTheory("winedump"), MemberData(nameof(LargeNames))]
