@@ -124,5 +124,22 @@ public sealed class FixtureDump : IDisposable
                 BinaryPrimitives.ReadUInt64LittleEndian(s.AsSpan(8 + 16)), parameters);
     }
 
+    /// <summary>Bytes at a virtual address from the Memory64List (null when the range is not in the dump).</summary>
+    public byte[]? ReadMemory64(ulong address, int length)
+    {
+        var list = Stream(FixtureStreamType.Memory64List);
+        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(list);
+        ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(list.AsSpan(8));
+        for (int i = 0; i < (int)Math.Min(count, (ulong)(list.Length - 16) / 16); i++)
+        {
+            ulong start = BinaryPrimitives.ReadUInt64LittleEndian(list.AsSpan(16 + i * 16));
+            ulong size = BinaryPrimitives.ReadUInt64LittleEndian(list.AsSpan(16 + i * 16 + 8));
+            if (address >= start && address + (ulong)length <= start + size)
+                return ReadAt((long)(offset + (address - start)), length);
+            offset += size;
+        }
+        return null;
+    }
+
     public void Dispose() => _file.Dispose();
 }

@@ -204,6 +204,38 @@ public sealed class FixtureFilesTests
         AssertMemoryInfoList(dump);
     }
 
+    /// <summary>
+    /// The deadlock itself, read through independent tools: llvm-pdbutil gives each lock's
+    /// section:offset, llvm-readobj the section's RVA; the CRITICAL_SECTION in the dump's memory
+    /// must be owned by the thread that takes it first, with a waiter (LockCount 1, Wine's encoding).
+    /// </summary>
+    [FixtureToolTheory("llvm-pdbutil", "llvm-readobj"), MemberData(nameof(Arches))]
+    public void DeadlockPrivateCopy_EachLockIsOwnedByTheThreadThatTookItFirst(string arch)
+    {
+        using var dump = OpenValid(FixtureFiles.PrivateDump($"deadlock-{arch}"));
+        var names = dump.ThreadNames();
+        string globals = Tools.Run("llvm-pdbutil", "dump", "-globals", Out($"deadlock-{arch}.pdb"));
+        var sectionRvas = Regex.Matches(Tools.Run("llvm-readobj", "--sections", Out($"deadlock-{arch}.exe")),
+                                        @"VirtualAddress: 0x([0-9A-Fa-f]+)")
+            .Select(m => Convert.ToUInt64(m.Groups[1].Value, 16)).ToList();
+        int pointer = arch == "x64" ? 8 : 4;
+        foreach (var (lockName, owner) in new[] { ("g_LockA", "ntdbg-lock-a-then-b"), ("g_LockB", "ntdbg-lock-b-then-a") })
+        {
+            var m = Regex.Match(globals, $@"`_?{lockName}`\s+type = [^,]+, addr = (\d+):(\d+)");
+            Assert.True(m.Success, $"{lockName} not in the PDB globals");
+            ulong address = dump.Module(0).Base + sectionRvas[int.Parse(m.Groups[1].Value) - 1] + ulong.Parse(m.Groups[2].Value);
+            var cs = dump.ReadMemory64(address, 6 * pointer);
+            Assert.True(cs != null, $"{lockName} at 0x{address:X} is not in the dump");
+            int lockCount = BinaryPrimitives.ReadInt32LittleEndian(cs.AsSpan(pointer));
+            int recursion = BinaryPrimitives.ReadInt32LittleEndian(cs.AsSpan(pointer + 4));
+            ulong owningThread = pointer == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(cs.AsSpan(16))
+                                              : BinaryPrimitives.ReadUInt32LittleEndian(cs.AsSpan(12));
+            Assert.Equal(1, recursion);
+            Assert.Equal(1, lockCount);
+            Assert.Equal(owner, names[(uint)owningThread]);
+        }
+    }
+
     private static string NameAt(FixtureDump dump, byte[] descriptor, int offset)
     {
         uint rva = BinaryPrimitives.ReadUInt32LittleEndian(descriptor.AsSpan(offset));
