@@ -25,8 +25,8 @@ public static class LargeFixtures
         get
         {
             if (AllPresent) return null;
-            if (Tools.Find("wine") == null)
-                return "fixtures/out-large/*.dmp are absent and wine is not installed: run fixtures/generate.sh --large where Wine is";
+            if (Tools.Find("wine") == null || Tools.Find("winedump") == null)
+                return "fixtures/out-large/*.dmp are absent and wine/winedump are not installed: run fixtures/generate.sh --large where Wine is";
             return null; // Ensure() will generate them (and fail the test with the log if that fails)
         }
     }
