@@ -28,13 +28,16 @@ public sealed record RdmpDumpHeader(uint Marker, ulong MetadataSize, ulong First
         long rangesOffset = offset + FixedSize;
         if (metadataSize % 16 != 0)
             throw new DumpFormatException(file.Path, offset + 0x10, $"RDMP metadata size 0x{metadataSize:x} is not a whole number of page ranges");
-        ulong count = metadataSize / 16;
-        Limits.CheckCount((long)Math.Min(count, int.MaxValue + 1UL), Limits.MaxPhysicalRuns, "RDMP page range", file.Path, offset + 0x10);
-        if (!file.Contains(rangesOffset, (long)metadataSize))
-            throw new DumpFormatException(file.Path, rangesOffset, $"RDMP page-range table (0x{metadataSize:x} bytes) runs past the end of the file (size 0x{file.Length:x})");
         if (firstPage < (ulong)rangesOffset || firstPage > long.MaxValue / 2)
             throw new DumpFormatException(file.Path, offset + 0x18, $"RDMP first page offset 0x{firstPage:x} lies inside the headers or beyond any file");
-        var table = file.Span(rangesOffset, (int)metadataSize, "RDMP page-range table");
+        // MetadataSize counts from offset 0x20 of this header in the dumps seen so far (so the table
+        // ends where the pages begin); never read the table past the first page.
+        ulong tableBytes = Math.Min(metadataSize, firstPage - (ulong)rangesOffset) / 16 * 16;
+        ulong count = tableBytes / 16;
+        Limits.CheckCount((long)Math.Min(count, int.MaxValue + 1UL), Limits.MaxPhysicalRuns, "RDMP page range", file.Path, offset + 0x10);
+        if (!file.Contains(rangesOffset, (long)tableBytes))
+            throw new DumpFormatException(file.Path, rangesOffset, $"RDMP page-range table (0x{tableBytes:x} bytes) runs past the end of the file (size 0x{file.Length:x})");
+        var table = file.Span(rangesOffset, (int)tableBytes, "RDMP page-range table");
         var ranges = new List<PhysicalMemoryRun>();
         ulong pages = 0;
         for (int i = 0; i < (int)count; i++)

@@ -153,19 +153,22 @@ public sealed class PageTableAddressSpace : IVirtualMemory
     public void VisitChunks(ulong start, ulong end, ChunkVisitor visitor)
     {
         if (end <= start) return;
+        // Tables a walk may read: generous for real dumps (the self-map region re-reads each table a
+        // few times), finite for corrupt tables whose entries all point back at themselves.
+        long budget = (long)Math.Min(4 * _physical.Pages.PresentPageCount + 4096, 1UL << 23);
         if (Mode.VirtualBits == 48)
         {
             // Two canonical halves; the hole between them has no translation.
             const ulong lowEnd = 0x0000_8000_0000_0000, highStart = 0xFFFF_8000_0000_0000;
-            if (start < lowEnd && !Walk(0, TableBase, 0, Math.Max(start, 0), Math.Min(end, lowEnd), visitor)) return;
-            if (end > highStart || end == 0) Walk(0, TableBase, 0, Math.Max(start, highStart), end, visitor);
+            if (start < lowEnd && !Walk(0, TableBase, 0, start, Math.Min(end, lowEnd), visitor, ref budget)) return;
+            if (end > highStart || end == 0) Walk(0, TableBase, 0, Math.Max(start, highStart), end, visitor, ref budget);
             return;
         }
-        Walk(0, TableBase, 0, start, Math.Min(end, 1UL << 32), visitor);
+        Walk(0, TableBase, 0, start, Math.Min(end, 1UL << 32), visitor, ref budget);
     }
 
     /// <returns>false when the visitor asked to stop.</returns>
-    private bool Walk(int depth, ulong table, ulong baseVa, ulong start, ulong end, ChunkVisitor visitor)
+    private bool Walk(int depth, ulong table, ulong baseVa, ulong start, ulong end, ChunkVisitor visitor, ref long budget)
     {
         var level = Mode.Levels[depth];
         bool last = depth == Mode.Levels.Count - 1;
@@ -195,21 +198,39 @@ public sealed class PageTableAddressSpace : IVirtualMemory
             {
                 ulong frame = entry & Mode.FrameMask & ~(level.SpanBytes - 1);
                 if (entrySize == 4) frame = entry & 0xFFC0_0000UL;
-                for (ulong off = 0; off < level.SpanBytes; off += 0x1000)
-                {
-                    ulong pva = va + off;
-                    if (pva + 0x1000 <= start) continue;
-                    if (end != 0 && pva >= end) break;
-                    if (!VisitPage(pva, frame + off, start, end, visitor)) return false;
-                }
+                if (!VisitLargePage(va, frame, level.SpanBytes, start, end, visitor)) return false;
                 continue;
             }
+            if (!last && --budget < 0) return false; // corrupt self-referencing tables: stop rather than hang
             if (last)
             {
                 if (!VisitPage(va, entry & Mode.FrameMask, start, end, visitor)) return false;
                 continue;
             }
-            if (!Walk(depth + 1, entry & Mode.FrameMask, va, start, end, visitor)) return false;
+            if (!Walk(depth + 1, entry & Mode.FrameMask, va, start, end, visitor, ref budget)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A large page: only the frames the dump stores are visited, found through the page map's runs,
+    /// so a 1 GiB page with two saved frames costs two visits, not 262,144 lookups.
+    /// </summary>
+    private bool VisitLargePage(ulong va, ulong frame, ulong span, ulong start, ulong end, ChunkVisitor visitor)
+    {
+        ulong firstPfn = frame / 0x1000, pageCount = span / 0x1000;
+        ulong skip = start > va ? (start - va) / 0x1000 : 0;
+        if (skip >= pageCount) return true;
+        foreach (var run in _physical.Pages.RunsFrom(firstPfn + skip))
+        {
+            if (run.FirstPfn >= firstPfn + pageCount) break;
+            ulong runEnd = Math.Min(run.FirstPfn + run.PageCount, firstPfn + pageCount);
+            for (ulong pfn = run.FirstPfn; pfn < runEnd; pfn++)
+            {
+                ulong pva = va + (pfn - firstPfn) * 0x1000;
+                if (end != 0 && pva >= end) return true;
+                if (!VisitPage(pva, pfn * 0x1000, start, end, visitor)) return false;
+            }
         }
         return true;
     }

@@ -12,7 +12,8 @@ namespace Ntdbg.Synth.Kernel;
 /// </summary>
 public sealed class KernelDumpBuilder
 {
-    public enum Layout { Full, Bitmap }
+    /// <summary>Full: DumpType 1. Bitmap: DumpType 5. Rdmp: DumpType 8 ('RDMP' header, table of PFN ranges).</summary>
+    public enum Layout { Full, Bitmap, Rdmp }
 
     public bool Is64 { get; set; } = true;
     public Layout Kind { get; set; } = Layout.Full;
@@ -66,6 +67,22 @@ public sealed class KernelDumpBuilder
             BinaryPrimitives.WriteUInt64LittleEndian(bitmapSection.AsSpan(0x30), bits);
             bitmap.CopyTo(bitmapSection, 0x38);
         }
+        else if (Kind == Layout.Rdmp)
+        {
+            // 0x20-byte RDMP header, 0x10 bytes of unknowns, then the ranges; MetadataSize counts from +0x20.
+            ulong metadata = 0x10 + (ulong)runs.Count * 16;
+            bitmapSection = new byte[0x20 + (int)metadata];
+            BinaryPrimitives.WriteUInt32LittleEndian(bitmapSection, 0x40);
+            Encoding.ASCII.GetBytes("RDMPDUMP").CopyTo(bitmapSection, 4);
+            FirstPageOffset = headerSize + bitmapSection.Length;
+            BinaryPrimitives.WriteUInt64LittleEndian(bitmapSection.AsSpan(0x10), metadata);
+            BinaryPrimitives.WriteUInt64LittleEndian(bitmapSection.AsSpan(0x18), (ulong)FirstPageOffset);
+            for (int i = 0; i < runs.Count; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(bitmapSection.AsSpan(0x30 + 16 * i), runs[i].Base);
+                BinaryPrimitives.WriteUInt64LittleEndian(bitmapSection.AsSpan(0x38 + 16 * i), runs[i].Count);
+            }
+        }
         else FirstPageOffset = headerSize;
         ulong required = (ulong)(FirstPageOffset + pagesBytes);
         if (Is64) WriteHeader64(header, runs, frames.Count, required);
@@ -105,7 +122,7 @@ public sealed class KernelDumpBuilder
         Context?.CopyTo(h, 0x348);
         s.Slice(0xf00, 0x98).Clear();
         U32(s, 0xf00, ExceptionCode);
-        U32(s, 0xf98, Kind == Layout.Full ? 1u : 5u); U32(s, 0xf9c, 0);
+        U32(s, 0xf98, Kind switch { Layout.Full => 1u, Layout.Bitmap => 5u, _ => 8u }); U32(s, 0xf9c, 0);
         U64(s, 0xfa0, required); U64(s, 0xfa8, SystemTime);
         U64(s, 0x1030, SystemUpTime);
         U32(s, 0x1040, ProductType); U32(s, 0x1044, SuiteMask);

@@ -13,7 +13,7 @@ public sealed class SyntheticKernelDumpTests
 {
     private static KernelDumpTarget Open(byte[] bytes, string name = "synthetic.dmp") => KernelDumpTarget.Open(MappedFile.FromBytes(name, bytes));
 
-    public static TheoryData<KernelDumpBuilder.Layout> Layouts => [KernelDumpBuilder.Layout.Full, KernelDumpBuilder.Layout.Bitmap];
+    public static TheoryData<KernelDumpBuilder.Layout> Layouts => [KernelDumpBuilder.Layout.Full, KernelDumpBuilder.Layout.Bitmap, KernelDumpBuilder.Layout.Rdmp];
 
     private static MemoryFault ReadFault(IVirtualMemory memory, ulong address, int expectedBytes = 0, int size = 16)
     {
@@ -140,7 +140,12 @@ public sealed class SyntheticKernelDumpTests
         Assert.Equal(S.KernelBase + 0x3f5a80, ctx.InstructionPointer);
         Assert.Equal(0x1234UL, ctx.Get("rax"));
         Assert.Equal(0xfffff8047be0f4e1UL, t.Memory.ReadPointer(ctx.StackPointer, 8));
-        Assert.Equal(layout == KernelDumpBuilder.Layout.Full ? "Full kernel memory dump (64-bit)" : "Kernel bitmap dump (64-bit)", t.FormatDescription);
+        Assert.Equal(layout switch
+        {
+            KernelDumpBuilder.Layout.Full => "Full kernel memory dump (64-bit)",
+            KernelDumpBuilder.Layout.Bitmap => "Kernel bitmap dump (64-bit)",
+            _ => "Kernel memory dump (RDMP) (64-bit)",
+        }, t.FormatDescription);
         Assert.NotNull(t.Times.DumpTime);
     }
 
