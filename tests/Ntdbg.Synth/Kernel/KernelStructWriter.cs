@@ -6,6 +6,10 @@ namespace Ntdbg.Synth.Kernel;
 /// <summary>A driver for <see cref="KernelStructWriter.WriteModuleList64"/>.</summary>
 public sealed record SyntheticDriver(string FileName, ulong Base, uint Size, uint TimeDateStamp, uint CheckSum);
 
+/// <summary>The processor-related KDBG fields (KiProcessorBlock and _KPRCB/_KTHREAD offsets).</summary>
+public sealed record KdbgProcessorFields(ulong KiProcessorBlock, ushort SizePrcb, ushort OffsetPrcbNumber, ushort OffsetPrcbCurrentThread,
+    ushort OffsetPrcbProcStateContext, ushort OffsetPrcbContext, ushort OffsetKThreadApcProcess);
+
 /// <summary>Writes x64 kernel structures into mapped virtual memory: a KDBG block and PsLoadedModuleList.</summary>
 public static class KernelStructWriter
 {
@@ -14,7 +18,8 @@ public static class KernelStructWriter
     public const int LdrEntryStride = 0x100;
 
     /// <summary>_KDDEBUGGER_DATA64 with the 'KDBG' tag, Size, KernBase, PsLoadedModuleList, PsActiveProcessHead and NtBuildLab.</summary>
-    public static void WriteKdbg64(PageTableBuilder pt, ulong va, ulong kernBase, ulong psLoadedModuleList, ulong psActiveProcessHead, ulong ntBuildLab)
+    public static void WriteKdbg64(PageTableBuilder pt, ulong va, ulong kernBase, ulong psLoadedModuleList, ulong psActiveProcessHead, ulong ntBuildLab,
+        KdbgProcessorFields? processor = null)
     {
         var k = new byte[KdbgSize];
         var s = k.AsSpan();
@@ -26,6 +31,16 @@ public static class KernelStructWriter
         BinaryPrimitives.WriteUInt64LittleEndian(s[0x48..], psLoadedModuleList);
         BinaryPrimitives.WriteUInt64LittleEndian(s[0x50..], psActiveProcessHead);
         BinaryPrimitives.WriteUInt64LittleEndian(s[0x208..], ntBuildLab);
+        if (processor != null)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(s[0x218..], processor.KiProcessorBlock);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x2a0..], processor.OffsetKThreadApcProcess);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x2b0..], processor.SizePrcb);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x2b4..], processor.OffsetPrcbCurrentThread);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x2bc..], processor.OffsetPrcbProcStateContext);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x2be..], processor.OffsetPrcbNumber);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[0x338..], processor.OffsetPrcbContext);
+        }
         pt.WriteVirtual(va, k);
     }
 

@@ -136,9 +136,16 @@ public sealed class SyntheticKernelDumpTests
         Assert.Equal(4u, t.System.ProcessorCount);
         Assert.Equal(0xd1u, t.Bugcheck.Code);
         Assert.Equal(S.Data4K, t.Bugcheck.Parameters[3]);
+        // The thread's context is the one KeBugCheckEx saved (_KPRCB.Context); the header's is kept for the exception.
         var ctx = t.Threads[0].Context!;
-        Assert.Equal(S.KernelBase + 0x3f5a80, ctx.InstructionPointer);
+        Assert.Equal(S.BugcheckRip, ctx.InstructionPointer);
         Assert.Equal(0x1234UL, ctx.Get("rax"));
+        Assert.Equal(S.HeaderRip, t.HeaderContext!.InstructionPointer);
+        Assert.Equal(0x5678UL, t.Exception!.Context!.Get("rax"));
+        Assert.Equal(S.CurrentCpu, t.CurrentProcessor);
+        Assert.Equal(S.SavedIrql, t.CurrentIrql);
+        Assert.Equal(S.PrcbVa, t.PrcbAddress);
+        Assert.Equal((S.ThreadVa, S.ProcessVa), (t.Threads[0].ThreadObject, t.Threads[0].ProcessObject));
         Assert.Equal(0xfffff8047be0f4e1UL, t.Memory.ReadPointer(ctx.StackPointer, 8));
         Assert.Equal(layout switch
         {

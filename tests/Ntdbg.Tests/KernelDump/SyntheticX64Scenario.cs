@@ -28,6 +28,16 @@ public sealed class SyntheticX64Scenario
     public const ulong ModuleListHead = 0xfffff80412500000;
     public const ulong ModuleEntries = 0xfffff80412501000;
     public const ulong StackVa = 0xffff850429890000;
+    public const ulong KiProcessorBlock = 0xfffff80412402000;
+    public const ulong PcrVa = 0xfffff80413000000;
+    public const ulong PrcbVa = PcrVa + 0x180;
+    public const ulong ThreadVa = 0xffffc08bde9e1000;
+    public const ulong ProcessVa = 0xffffc08bdce94000;
+    public const ulong BugcheckContextVa = 0xffff850429890800;
+    public const ulong BugcheckRip = KernelBase + 0x3f5a80;
+    public const ulong HeaderRip = 0xfffff8048b58334c;
+    public const uint CurrentCpu = 2;
+    public const byte SavedIrql = 2;
     public const string BuildLab = "19041.1.amd64fre.vb_release.191206-1406";
 
     public static readonly SyntheticDriver[] Drivers =
@@ -63,12 +73,25 @@ public sealed class SyntheticX64Scenario
         Memory.Write(Huge1GPhysical + 0x123000, Pattern(0x1000, 4));
 
         Tables.AllocateAndMap(KdbgVa, 2);
-        KernelStructWriter.WriteKdbg64(Tables, KdbgVa, KernelBase, ModuleListHead, 0, BuildLabVa);
+        Tables.AllocateAndMap(KiProcessorBlock, 1);
+        KernelStructWriter.WriteKdbg64(Tables, KdbgVa, KernelBase, ModuleListHead, 0, BuildLabVa,
+            new KdbgProcessorFields(KiProcessorBlock, 0xaf00, 0x24, 0x8, 0x1f0, 0x85c0, 0xb8));
+        // Processors 0 and 1 have no PRCB in this dump; processor 2 bugchecked (19041 _KPRCB layout).
+        Tables.WriteVirtualUInt64(KiProcessorBlock + 8 * CurrentCpu, PrcbVa);
+        Tables.AllocateAndMap(PcrVa, 12);
+        Tables.WriteVirtual(PrcbVa + 0x24, BitConverter.GetBytes(CurrentCpu));
+        Tables.WriteVirtualUInt64(PrcbVa + 0x8, ThreadVa);
+        Tables.WriteVirtual(PrcbVa + 0x7e98, [SavedIrql]);
+        Tables.WriteVirtualUInt64(PrcbVa + 0x85c0, BugcheckContextVa);
+        Tables.WriteVirtual(PrcbVa + 0x1f0, KernelDumpBuilder.Amd64Context(rip: BugcheckRip, rsp: StackVa + 0x18));
+        Tables.AllocateAndMap(ThreadVa, 1);
+        Tables.WriteVirtualUInt64(ThreadVa + 0xb8, ProcessVa);
         Tables.WriteVirtual(BuildLabVa, Encoding.ASCII.GetBytes(BuildLab + "\0"));
         Tables.AllocateAndMap(ModuleListHead, 1);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, ModuleListHead, ModuleEntries, Drivers, loopingModuleList);
         Tables.AllocateAndMap(StackVa, 1);
+        Tables.WriteVirtual(BugcheckContextVa, KernelDumpBuilder.Amd64Context(rip: BugcheckRip, rsp: StackVa + 0x18, rax: 0x1234, rcx: 0xd1));
         Tables.WriteVirtualUInt64(StackVa + 0x18, 0xfffff8047be0f4e1);
     }
 
@@ -84,7 +107,7 @@ public sealed class SyntheticX64Scenario
             NumberProcessors = 4,
             BugCheckCode = 0xd1,
             BugCheckParameters = [0x10, 2, 0, Data4K],
-            Context = KernelDumpBuilder.Amd64Context(rip: KernelBase + 0x3f5a80, rsp: StackVa + 0x18, rax: 0x1234, rcx: 0xd1),
+            Context = KernelDumpBuilder.Amd64Context(rip: HeaderRip, rsp: StackVa + 0x18, rax: 0x5678, rcx: 0x20),
         };
         return builder.Build(Memory);
     }
