@@ -59,8 +59,9 @@ public sealed class KernelDumpTarget : IKernelTarget
         if (Dump.Triage != null) Memory = BuildTriageMemory(Dump.Triage);
         _prcb = LoadPrcb(out ulong prcbAddress);
         PrcbAddress = prcbAddress;
+        // _KPRCB.Number is a ULONG on x64 and a USHORT on x86.
         if (_prcb != null && _kdbg?.OffsetPrcbNumber is ushort numberAt && numberAt + 4 <= _prcb.Length)
-            CurrentProcessor = Le.U32(_prcb, numberAt);
+            CurrentProcessor = PointerSize == 8 ? Le.U32(_prcb, numberAt) : Le.U16(_prcb, numberAt);
         if (_prcb != null && _kdbg?.OffsetPrcbCurrentThread is ushort threadAt && threadAt + PointerSize <= _prcb.Length)
             CurrentThreadAddress = PointerSize == 8 ? Le.U64(_prcb, threadAt) : Le.U32(_prcb, threadAt);
         CurrentProcessAddress = FindCurrentProcess();
@@ -165,6 +166,8 @@ public sealed class KernelDumpTarget : IKernelTarget
         foreach (var b in triage.DataBlocks) segments.Add(new TriageSegment(b.Address, b.Offset, b.Size, $"data block at {Hex.Pointer(b.Address, PointerSize)}"));
         if (t.TopOfStack != 0 && t.SizeOfCallStack != 0) segments.Add(new TriageSegment(t.TopOfStack, t.CallStackOffset, t.SizeOfCallStack, "saved call stack"));
         if (t.DataPageAddress != 0 && t.DataPageSize != 0) segments.Add(new TriageSegment(t.DataPageAddress, t.DataPageOffset, t.DataPageSize, "data page"));
+        if (Header.KdDebuggerDataBlock != 0 && t.DebuggerDataOffset != 0 && t.DebuggerDataSize != 0)
+            segments.Add(new TriageSegment(Header.KdDebuggerDataBlock, t.DebuggerDataOffset, t.DebuggerDataSize, "KDBG copy"));
         var blocksOnly = new TriageMemory(_file, segments);
         // The PRCB/thread/process copies: their virtual addresses come from the copies themselves.
         if (_kdbg != null && t.PrcbOffset != 0)
@@ -175,7 +178,7 @@ public sealed class KernelDumpTarget : IKernelTarget
             ulong prcb = 0;
             if (_kdbg.KiProcessorBlock is ulong kpb && _kdbg.OffsetPrcbNumber is ushort numAt && _file.Contains(t.PrcbOffset + numAt, 4))
             {
-                uint number = _file.U32(t.PrcbOffset + numAt, "PRCB number");
+                uint number = PointerSize == 8 ? _file.U32(t.PrcbOffset + numAt, "PRCB number") : _file.U16(t.PrcbOffset + numAt, "PRCB number");
                 blocksOnly.TryReadPointer(kpb + (ulong)number * (ulong)PointerSize, PointerSize, out prcb, out _);
             }
             if (prcb != 0 && prcbSize != 0) segments.Add(new TriageSegment(prcb, t.PrcbOffset, prcbSize, "PRCB copy"));
@@ -205,7 +208,7 @@ public sealed class KernelDumpTarget : IKernelTarget
             var span = _file.SpanClamped(t.PrcbOffset, size);
             if (span.Length < size) _warnings.Add($"PRCB copy is cut off: 0x{span.Length:x} of 0x{size:x} bytes are in the file");
             if (_kdbg?.KiProcessorBlock is ulong kpb && _kdbg.OffsetPrcbNumber is ushort numAt && numAt + 4 <= span.Length)
-                Memory.TryReadPointer(kpb + Le.U32(span, numAt) * (ulong)PointerSize, PointerSize, out address, out _);
+                Memory.TryReadPointer(kpb + (PointerSize == 8 ? Le.U32(span, numAt) : Le.U16(span, numAt)) * (ulong)PointerSize, PointerSize, out address, out _);
             return span.Length == 0 ? null : span.ToArray();
         }
         // Full/bitmap dumps: the PRCB of processor 0 unless another one's saved context matches the header's.
