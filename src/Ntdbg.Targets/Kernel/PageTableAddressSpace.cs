@@ -103,15 +103,39 @@ public sealed class PageTableAddressSpace : IVirtualMemory
     {
         string where = $"{level.Name} 0x{entry:x} at physical 0x{entryAddress:x}";
         if (entry == 0) return new MemoryFault(va, MemoryFaultKind.NotMapped, $"{where} is zero: the address is not mapped", Name);
-        if (last || level.Name == "PDE")
+        // A non-zero, not-present entry at any level: the page (or the paging structure below) is elsewhere.
+        string what = last ? "the page" : "the paging structure it points to";
+        if ((entry & PrototypeBit) != 0)
+            return new MemoryFault(va, MemoryFaultKind.PagedOut, $"{where} is a prototype PTE: {what} is in a section or the page file, not in the dump", Name);
+        if (Mode.EntrySize == 8 ? (entry >> 32) != 0 : (entry >> 12) != 0)
+            return new MemoryFault(va, MemoryFaultKind.PagedOut, $"{where} points into the page file: {what} is not in the dump", Name);
+        if (!last && (entry & 0xC01) == 0x800)
+            return new MemoryFault(va, MemoryFaultKind.PagedOut, $"{where} is in transition: {what} was being paged out", Name);
+        return new MemoryFault(va, MemoryFaultKind.NotMapped, $"{where} is not present (demand-zero or no-access)", Name);
+    }
+
+    /// <summary>One paging-structure entry read while translating (for `!pte`-style displays).</summary>
+    public readonly record struct PagingEntry(string Level, ulong EntryAddress, ulong Value);
+
+    /// <summary>
+    /// The entries a translation of <paramref name="va"/> reads, top level first, stopping at the
+    /// first one that is not present, maps a large page, or cannot be read.
+    /// </summary>
+    public IReadOnlyList<PagingEntry> DescribeWalk(ulong va)
+    {
+        var entries = new List<PagingEntry>();
+        if (!IsValidAddress(va)) return entries;
+        ulong table = TableBase;
+        for (int i = 0; i < Mode.Levels.Count; i++)
         {
-            if ((entry & PrototypeBit) != 0)
-                return new MemoryFault(va, MemoryFaultKind.PagedOut, $"{where} is a prototype PTE: the page is in a section or the page file, not in the dump", Name);
-            if (Mode.EntrySize == 8 ? (entry >> 32) != 0 : (entry >> 12) != 0)
-                return new MemoryFault(va, MemoryFaultKind.PagedOut, $"{where} points into the page file: the page is not in the dump", Name);
-            return new MemoryFault(va, MemoryFaultKind.NotMapped, $"{where} is not present (demand-zero or no-access)", Name);
+            var level = Mode.Levels[i];
+            ulong entryAddress = table + ((va >> level.Shift) & (ulong)(level.EntryCount - 1)) * (ulong)Mode.EntrySize;
+            if (!TryReadEntry(entryAddress, out ulong entry, out _)) break;
+            entries.Add(new PagingEntry(level.Name, entryAddress, entry));
+            if ((entry & PresentBit) == 0 || (level.LargePageAllowed && (entry & LargePageBit) != 0)) break;
+            table = entry & Mode.FrameMask;
         }
-        return new MemoryFault(va, MemoryFaultKind.NotMapped, $"{where} is not present", Name);
+        return entries;
     }
 
     private bool TryReadEntry(ulong physicalAddress, out ulong entry, out MemoryFault? fault)

@@ -71,6 +71,9 @@ public sealed class PageTableBuilder
     public void Map1G(ulong va, ulong physicalAddress) =>
         _memory.WriteUInt64(EntryAddress(va, 30), (physicalAddress & FrameMask & ~0x3FFF_FFFFUL) | Present | Writable | LargePage);
 
+    /// <summary>Writes any raw value as the entry for <paramref name="va"/> at the level indexed from bit <paramref name="shift"/> (39, 30, 21, 12).</summary>
+    public void SetEntry(ulong va, int shift, ulong rawEntry) => _memory.WriteUInt64(EntryAddress(va, shift), rawEntry);
+
     /// <summary>Writes any raw value as the PTE of <paramref name="va"/> (transition, page file, prototype...).</summary>
     public void SetPte(ulong va, ulong rawPte) => _memory.WriteUInt64(EntryAddress(va, 12), rawPte);
 

@@ -98,6 +98,17 @@ public sealed class SyntheticKernelDumpTests
         Assert.Contains("PML4E", noPml4.Detail);
         Assert.Equal(MemoryFaultKind.NotMapped, ReadFault(t.Memory, 0x10000).Kind);
 
+        var pagedTable = ReadFault(t.Memory, S.PagedOutTableVa + 0x3000);
+        Assert.Equal(MemoryFaultKind.PagedOut, pagedTable.Kind);
+        Assert.StartsWith($"PDE 0x{PageTableBuilder.PageFilePte(0x777):x}", pagedTable.Detail);
+        Assert.Contains("paging structure", pagedTable.Detail);
+
+        var walk = t.AddressSpace!.DescribeWalk(S.PageFileVa);
+        Assert.Equal(["PML4E", "PDPTE", "PDE", "PTE"], walk.Select(e => e.Level));
+        Assert.Equal(PageTableBuilder.PageFilePte(0x1234), walk[^1].Value);
+        Assert.Equal(s.Tables.EntryAddress(S.PageFileVa, 12), walk[^1].EntryAddress);
+        Assert.Equal(2, t.AddressSpace.DescribeWalk(S.Huge1G).Count); // stops at the 1 GiB PDPTE
+
         var nonCanonical = ReadFault(t.Memory, 0x0000900000000000);
         Assert.Equal(MemoryFaultKind.NonCanonical, nonCanonical.Kind);
     }

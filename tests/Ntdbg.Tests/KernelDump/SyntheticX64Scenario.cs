@@ -18,6 +18,8 @@ public sealed class SyntheticX64Scenario
     public const ulong PrototypeVa = Data4K + 0x4000;
     public const ulong MissingFrameVa = Data4K + 0x5000;
     public const ulong MissingFramePfn = 0x7000;
+    /// <summary>Its PDE is a page-file entry: the page table itself is paged out.</summary>
+    public const ulong PagedOutTableVa = 0xfffff80412800000;
     public const ulong Large2M = 0xfffff80600000000;
     public const ulong Large2MPhysical = 0x4000000;
     public const ulong Huge1G = 0xfffff80800000000;
@@ -65,6 +67,7 @@ public sealed class SyntheticX64Scenario
         Tables.SetPte(PageFileVa, PageTableBuilder.PageFilePte(0x1234));
         Tables.SetPte(PrototypeVa, PageTableBuilder.PrototypePte(0xabcdef));
         Tables.Map4K(MissingFrameVa, MissingFramePfn); // frame never stored
+        Tables.SetEntry(PagedOutTableVa, 21, PageTableBuilder.PageFilePte(0x777));
 
         Tables.Map2M(Large2M, Large2MPhysical);
         Memory.Write(Large2MPhysical, Pattern(0x2000, 2)); // pages 0 and 1 of the 2 MiB page only
