@@ -166,6 +166,38 @@ public sealed class KernelDumpHostileTests
             Assert.Contains("name unreadable", t.Modules[1].ImagePath);
     }
 
+    [SharedDataFact("kernel/triage_x64_19041.dmp")]
+    public void RandomCorruptionOfTheRealTriageDumpOnlyEverFailsCleanly()
+    {
+        var original = File.ReadAllBytes(TestData.Shared("kernel/triage_x64_19041.dmp"));
+        var random = new Random(77);
+        int opened = 0;
+        for (int iteration = 0; iteration < 200; iteration++)
+        {
+            var b = (byte[])original.Clone();
+            for (int i = random.Next(1, 6); i > 0; i--)
+            {
+                // The triage table of contents, the PRCB/thread copies, the driver list, the data block table.
+                int[] hot = [0x2000, 0x21b8, 0xdaf8, 0x10828, 0x104a8, 0x19438];
+                int at = hot[random.Next(hot.Length)] + random.Next(0x90);
+                b[at] = (byte)random.Next(256);
+            }
+            try
+            {
+                using var t = KernelDumpTarget.Open(MappedFile.FromBytes("fuzz.dmp", b));
+                opened++;
+                _ = t.Modules.Count + t.UnloadedModules.Count;
+                t.Memory.VisitChunks(0, ulong.MaxValue, (a, d) => true);
+                t.Memory.Read(t.Threads[0].StackStart, new byte[64], out _);
+            }
+            catch (DumpFormatException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+            }
+        }
+        Assert.True(opened > 100);
+    }
+
     [Fact]
     public void X86TwoLevelPagingTranslatesSmallAndFourMiBPages()
     {
