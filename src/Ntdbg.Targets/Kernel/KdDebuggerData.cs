@@ -4,35 +4,41 @@ namespace Ntdbg.Targets.Kernel;
 
 /// <summary>
 /// _KDDEBUGGER_DATA64 (the same 64-bit layout on x86 and x64): 'KDBG' tag at +0x10, Size at +0x14.
-/// Fields beyond <see cref="Size"/> are absent (null): older kernels write a shorter block.
+/// Fields beyond <see cref="Size"/> are absent (null): older kernels write a shorter block. On x86
+/// the kernel stores pointers sign-extended to 64 bits; they are read back as 32-bit addresses.
 /// </summary>
 public sealed class KdDebuggerData
 {
     public const uint KdbgTag = 0x4742444B; // 'KDBG'
     private readonly byte[] _bytes;
+    private readonly ulong _pointerMask;
 
-    private KdDebuggerData(byte[] bytes) => _bytes = bytes;
+    private KdDebuggerData(byte[] bytes, int pointerSize)
+    {
+        _bytes = bytes;
+        _pointerMask = pointerSize == 4 ? 0xffff_ffffUL : ulong.MaxValue;
+    }
 
     public ReadOnlyMemory<byte> Bytes => _bytes;
     public uint Size => Le.U32(_bytes, 0x14);
 
     /// <summary>Null unless the bytes carry the 'KDBG' tag (an encoded block does not).</summary>
-    public static KdDebuggerData? TryParse(ReadOnlySpan<byte> bytes)
+    public static KdDebuggerData? TryParse(ReadOnlySpan<byte> bytes, int pointerSize = 8)
     {
         if (bytes.Length < 0x58 || Le.U32(bytes, 0x10) != KdbgTag) return null;
         uint size = Le.U32(bytes, 0x14);
         int keep = (int)Math.Min((uint)bytes.Length, Math.Max(size, 0x58u));
-        return new KdDebuggerData(bytes[..keep].ToArray());
+        return new KdDebuggerData(bytes[..keep].ToArray(), pointerSize);
     }
 
-    private ulong? Q(int offset) => offset + 8 <= _bytes.Length && offset + 8 <= Size ? Le.U64(_bytes, offset) : null;
+    private ulong? Q(int offset) => offset + 8 <= _bytes.Length && offset + 8 <= Size ? Le.U64(_bytes, offset) & _pointerMask : null;
     private ushort? W(int offset) => offset + 2 <= _bytes.Length && offset + 2 <= Size ? Le.U16(_bytes, offset) : null;
 
-    public ulong KernBase => Le.U64(_bytes, 0x18);
+    public ulong KernBase => Le.U64(_bytes, 0x18) & _pointerMask;
     public ulong? BreakpointWithStatus => Q(0x20);
     public ulong? SavedContext => Q(0x28);
-    public ulong PsLoadedModuleList => Le.U64(_bytes, 0x48);
-    public ulong PsActiveProcessHead => Le.U64(_bytes, 0x50);
+    public ulong PsLoadedModuleList => Le.U64(_bytes, 0x48) & _pointerMask;
+    public ulong PsActiveProcessHead => Le.U64(_bytes, 0x50) & _pointerMask;
     public ulong? PspCidTable => Q(0x58);
     public ulong? ExpSystemResourcesList => Q(0x60);
     public ulong? KeTimeIncrement => Q(0x78);

@@ -144,14 +144,14 @@ public sealed class KernelDumpTarget : IKernelTarget
             var t = triage.Header;
             if (t.DebuggerDataOffset == 0 || t.DebuggerDataSize == 0) { _warnings.Add("triage dump holds no KDBG copy"); return null; }
             var bytes = _file.SpanClamped(t.DebuggerDataOffset, Math.Min(t.DebuggerDataSize, 0x1000u));
-            var k = Kernel.KdDebuggerData.TryParse(bytes);
+            var k = Kernel.KdDebuggerData.TryParse(bytes, PointerSize);
             if (k == null) _warnings.Add($"KDBG copy at file offset 0x{t.DebuggerDataOffset:x} is unreadable or lacks the 'KDBG' tag");
             return k;
         }
         if (Header.KdDebuggerDataBlock == 0 || Dump.Pages == null) return null;
         var buffer = new byte[0x1000];
         int got = Memory.Read(Header.KdDebuggerDataBlock, buffer, out var fault);
-        var kdbg = Kernel.KdDebuggerData.TryParse(buffer.AsSpan(0, got));
+        var kdbg = Kernel.KdDebuggerData.TryParse(buffer.AsSpan(0, got), PointerSize);
         if (kdbg == null)
             _warnings.Add(got < 0x18
                 ? $"KDBG at {Hex.Pointer(Header.KdDebuggerDataBlock, PointerSize)} is unreadable: {fault?.Detail}"

@@ -172,9 +172,11 @@ public sealed class TriageDumpBuilder
         var s = k.AsSpan();
         Encoding.ASCII.GetBytes("KDBG").CopyTo(k, 0x10);
         BinaryPrimitives.WriteUInt32LittleEndian(s[0x14..], (uint)k.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(s[0x18..], Drivers.Count > 0 ? Drivers[0].Base : 0);
-        BinaryPrimitives.WriteUInt64LittleEndian(s[0x208..], NtBuildLab);
-        BinaryPrimitives.WriteUInt64LittleEndian(s[0x218..], KiProcessorBlock);
+        // x86 kernels sign-extend the KDBG's pointers to 64 bits.
+        ulong P(ulong v) => Is64 ? v : (ulong)(long)(int)(uint)v;
+        BinaryPrimitives.WriteUInt64LittleEndian(s[0x18..], P(Drivers.Count > 0 ? Drivers[0].Base : 0));
+        BinaryPrimitives.WriteUInt64LittleEndian(s[0x208..], P(NtBuildLab));
+        BinaryPrimitives.WriteUInt64LittleEndian(s[0x218..], P(KiProcessorBlock));
         BinaryPrimitives.WriteUInt16LittleEndian(s[0x2a0..], OffsetKThreadApcProcess);
         BinaryPrimitives.WriteUInt16LittleEndian(s[0x2a8..], ProcessSize);
         BinaryPrimitives.WriteUInt16LittleEndian(s[0x2b0..], PrcbSize);
