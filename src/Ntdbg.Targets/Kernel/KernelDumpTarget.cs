@@ -76,8 +76,11 @@ public sealed class KernelDumpTarget : IKernelTarget
         Exception = new ExceptionInfo(0, h.Exception.Code, h.Exception.Flags, h.Exception.Record, h.Exception.Address, h.Exception.Information, HeaderContext);
 
         Modules = LoadModules();
-        UnloadedModules = Dump.Triage?.UnloadedDrivers.Select(u => new UnloadedModuleInfo(u.Name, u.StartAddress, u.EndAddress >= u.StartAddress ? u.EndAddress - u.StartAddress : 0, 0, 0)).ToList()
-            ?? (IReadOnlyList<UnloadedModuleInfo>)[];
+        UnloadedModules = Dump.Triage != null
+            ? Dump.Triage.UnloadedDrivers.Select(u => new UnloadedModuleInfo(u.Name, u.StartAddress, u.EndAddress >= u.StartAddress ? u.EndAddress - u.StartAddress : 0, 0, 0)).ToList()
+            : _kdbg?.MmUnloadedDrivers is ulong unloaded && Dump.Pages != null
+                ? UnloadedDriverReader.Read(Memory, unloaded, PointerSize, _warnings)
+                : [];
         System = BuildSystemInfo();
         Times = BuildTimes();
     }

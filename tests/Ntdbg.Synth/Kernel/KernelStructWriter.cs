@@ -7,7 +7,7 @@ namespace Ntdbg.Synth.Kernel;
 public sealed record SyntheticDriver(string FileName, ulong Base, uint Size, uint TimeDateStamp, uint CheckSum);
 
 /// <summary>The processor-related KDBG fields (KiProcessorBlock and _KPRCB/_KTHREAD offsets).</summary>
-public sealed record KdbgProcessorFields(ulong KiProcessorBlock, ushort SizePrcb, ushort OffsetPrcbNumber, ushort OffsetPrcbCurrentThread,
+public sealed record KdbgProcessorFields(ulong KiProcessorBlock, ulong MmUnloadedDrivers, ushort SizePrcb, ushort OffsetPrcbNumber, ushort OffsetPrcbCurrentThread,
     ushort OffsetPrcbProcStateContext, ushort OffsetPrcbContext, ushort OffsetKThreadApcProcess);
 
 /// <summary>Writes x64 kernel structures into mapped virtual memory: a KDBG block and PsLoadedModuleList.</summary>
@@ -34,6 +34,7 @@ public static class KernelStructWriter
         if (processor != null)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(s[0x218..], processor.KiProcessorBlock);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[0x220..], processor.MmUnloadedDrivers);
             BinaryPrimitives.WriteUInt16LittleEndian(s[0x2a0..], processor.OffsetKThreadApcProcess);
             BinaryPrimitives.WriteUInt16LittleEndian(s[0x2b0..], processor.SizePrcb);
             BinaryPrimitives.WriteUInt16LittleEndian(s[0x2b4..], processor.OffsetPrcbCurrentThread);
@@ -74,6 +75,26 @@ public static class KernelStructWriter
             BinaryPrimitives.WriteUInt32LittleEndian(s[0x78..], d.CheckSum);
             BinaryPrimitives.WriteUInt32LittleEndian(s[0x9c..], d.TimeDateStamp);
             pt.WriteVirtual(Entry(i), e);
+        }
+    }
+
+    /// <summary>
+    /// nt!MmUnloadedDrivers at <paramref name="variableVa"/> pointing at an array of 50 UNLOADED_DRIVERS
+    /// (0x28 bytes: UNICODE_STRING Name, StartAddress, EndAddress, CurrentTime) at <paramref name="arrayVa"/>,
+    /// names stored after the array.
+    /// </summary>
+    public static void WriteUnloadedDrivers64(PageTableBuilder pt, ulong variableVa, ulong arrayVa, IReadOnlyList<(string Name, ulong Start, ulong End)> drivers)
+    {
+        pt.WriteVirtualUInt64(variableVa, arrayVa);
+        ulong strings = arrayVa + 50 * 0x28;
+        for (int i = 0; i < drivers.Count; i++)
+        {
+            var e = new byte[0x28];
+            strings = WriteUnicodeString(pt, e, strings, drivers[i].Name);
+            BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(0x10), drivers[i].Start);
+            BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(0x18), drivers[i].End);
+            BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(0x20), 0x01d707f23dbb0000);
+            pt.WriteVirtual(arrayVa + (ulong)i * 0x28, e);
         }
     }
 

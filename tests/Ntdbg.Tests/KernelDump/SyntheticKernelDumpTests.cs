@@ -141,6 +141,8 @@ public sealed class SyntheticKernelDumpTests
         }
         Assert.Equal("nt", t.Modules[0].Name);
         Assert.Equal("hal", t.Modules[1].Name);
+        Assert.Equal([("dam.sys", 0xfffff80487de0000UL, 0x1c000UL), ("WdBoot.sys", 0xfffff80479d30000UL, 0x12000UL)],
+            t.UnloadedModules.Select(u => (u.ImagePath, u.Base, u.Size)));
         Assert.Equal(S.KernelBase, t.KernelBase);
         Assert.Equal(S.ModuleListHead, t.Kdbg!.PsLoadedModuleList);
         Assert.Equal(S.BuildLab, t.System!.BuildLab);

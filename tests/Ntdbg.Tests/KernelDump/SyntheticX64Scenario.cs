@@ -38,6 +38,8 @@ public sealed class SyntheticX64Scenario
     public const ulong BugcheckContextVa = 0xffff850429890800;
     public const ulong BugcheckRip = KernelBase + 0x3f5a80;
     public const ulong HeaderRip = 0xfffff8048b58334c;
+    public const ulong MmUnloadedDriversVa = 0xfffff80412403000;
+    public const ulong UnloadedArrayVa = 0xffffc08bd0000000;
     public const uint CurrentCpu = 2;
     public const byte SavedIrql = 2;
     public const string BuildLab = "19041.1.amd64fre.vb_release.191206-1406";
@@ -78,7 +80,7 @@ public sealed class SyntheticX64Scenario
         Tables.AllocateAndMap(KdbgVa, 2);
         Tables.AllocateAndMap(KiProcessorBlock, 1);
         KernelStructWriter.WriteKdbg64(Tables, KdbgVa, KernelBase, ModuleListHead, 0, BuildLabVa,
-            new KdbgProcessorFields(KiProcessorBlock, 0xaf00, 0x24, 0x8, 0x1f0, 0x85c0, 0xb8));
+            new KdbgProcessorFields(KiProcessorBlock, MmUnloadedDriversVa, 0xaf00, 0x24, 0x8, 0x1f0, 0x85c0, 0xb8));
         // Processors 0 and 1 have no PRCB in this dump; processor 2 bugchecked (19041 _KPRCB layout).
         Tables.WriteVirtualUInt64(KiProcessorBlock + 8 * CurrentCpu, PrcbVa);
         Tables.AllocateAndMap(PcrVa, 12);
@@ -87,6 +89,10 @@ public sealed class SyntheticX64Scenario
         Tables.WriteVirtual(PrcbVa + 0x7e98, [SavedIrql]);
         Tables.WriteVirtualUInt64(PrcbVa + 0x85c0, BugcheckContextVa);
         Tables.WriteVirtual(PrcbVa + 0x1f0, KernelDumpBuilder.Amd64Context(rip: BugcheckRip, rsp: StackVa + 0x18));
+        Tables.AllocateAndMap(MmUnloadedDriversVa, 1);
+        Tables.AllocateAndMap(UnloadedArrayVa, 2);
+        KernelStructWriter.WriteUnloadedDrivers64(Tables, MmUnloadedDriversVa, UnloadedArrayVa,
+            [("dam.sys", 0xfffff80487de0000, 0xfffff80487dfc000), ("WdBoot.sys", 0xfffff80479d30000, 0xfffff80479d42000)]);
         Tables.AllocateAndMap(ThreadVa, 1);
         Tables.WriteVirtualUInt64(ThreadVa + 0xb8, ProcessVa);
         Tables.WriteVirtual(BuildLabVa, Encoding.ASCII.GetBytes(BuildLab + "\0"));
