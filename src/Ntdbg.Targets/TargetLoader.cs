@@ -4,9 +4,9 @@ using Ntdbg.Targets.User;
 namespace Ntdbg.Targets;
 
 /// <summary>
-/// Opens any supported file by its magic. User minidumps ('MDMP') are built in; other kinds (kernel dumps
-/// 'PAGEDUMP'/'PAGEDU64', PE images 'MZ') register themselves with <see cref="Register"/> so each target
-/// lives in its own layer folder without this class knowing it.
+/// Opens any supported file by its magic. User minidumps ('MDMP') and kernel dumps ('PAGEDUMP'/'PAGEDU64')
+/// are built in; other kinds (PE images 'MZ') register themselves with <see cref="Register"/> so a target
+/// can be added without this class knowing it.
 /// </summary>
 public static class TargetLoader
 {
@@ -17,6 +17,7 @@ public static class TargetLoader
     private static readonly List<(Func<ReadOnlySpan<byte>, bool> Matches, Func<string, ITarget> Open)> Kinds =
     [
         (IsMinidump, path => UserDumpTarget.Open(path)),
+        (IsKernelDump, path => Kernel.KernelDumpTarget.Open(path)),
     ];
 
     /// <summary>
@@ -30,7 +31,10 @@ public static class TargetLoader
         lock (Gate) Kinds.Add((matches, open));
     }
 
-    public static bool IsMinidump(ReadOnlySpan<byte> b) => b.Length >= 4 && b[0] == 'M' && b[1] == 'D' && b[2] == 'M' && b[3] == 'P';
+    public static bool IsMinidump(ReadOnlySpan<byte> b) => b.StartsWith("MDMP"u8);
+
+    /// <summary>'PAGEDUMP' (32-bit) or 'PAGEDU64' (64-bit) kernel crash dumps.</summary>
+    public static bool IsKernelDump(ReadOnlySpan<byte> b) => b.StartsWith("PAGEDUMP"u8) || b.StartsWith("PAGEDU64"u8);
 
     /// <summary>Opens a dump or image; throws <see cref="DumpFormatException"/> with one line when it cannot.</summary>
     public static ITarget Open(string path)
