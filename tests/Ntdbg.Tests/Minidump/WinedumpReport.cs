@@ -20,7 +20,28 @@ public sealed partial class WinedumpReport
     public sealed class Module
     {
         public ulong Base, Size, CheckSum;
+        public sealed class Handle
+    {
+        public ulong Value, Attributes, GrantedAccess, HandleCount, PointerCount;
+        public string? TypeName, ObjectName;
+    }
+
+    public sealed class ThreadInfo
+    {
+        public ulong ThreadId, DumpFlags, DumpError, ExitStatus, CreateTime, ExitTime, KernelTime, UserTime, StartAddress, Affinity;
+    }
+
+    public sealed class Unloaded
+    {
+        public ulong Base, Size, CheckSum;
         public DateTime TimeDateStamp;
+        public string Name = "";
+    }
+
+    public DateTime TimeDateStamp;
+    public List<Handle> Handles = [];
+    public List<ThreadInfo> ThreadInfos = [];
+    public List<Unloaded> UnloadedModules = [];
         public string Name = "";
         public string FileVersion = "", ProductVersion = "";
         public int CvRecordSize;
@@ -33,7 +54,28 @@ public sealed partial class WinedumpReport
         public List<ulong> Parameters = [];
     }
 
+    public sealed class Handle
+    {
+        public ulong Value, Attributes, GrantedAccess, HandleCount, PointerCount;
+        public string? TypeName, ObjectName;
+    }
+
+    public sealed class ThreadInfo
+    {
+        public ulong ThreadId, DumpFlags, DumpError, ExitStatus, CreateTime, ExitTime, KernelTime, UserTime, StartAddress, Affinity;
+    }
+
+    public sealed class Unloaded
+    {
+        public ulong Base, Size, CheckSum;
+        public DateTime TimeDateStamp;
+        public string Name = "";
+    }
+
     public DateTime TimeDateStamp;
+    public List<Handle> Handles = [];
+    public List<ThreadInfo> ThreadInfos = [];
+    public List<Unloaded> UnloadedModules = [];
     public List<Thread> Threads = [];
     public List<Module> Modules = [];
     public List<(ulong Start, ulong End)> MemoryRanges = [];
@@ -80,7 +122,9 @@ public sealed partial class WinedumpReport
             if (stream.Success)
             {
                 string kind = stream.Groups[2].Value;
-                section = kind.StartsWith("Threads") ? "threads" : kind.StartsWith("Modules") ? "modules"
+                section = kind.StartsWith("Threads") ? "threads" : kind.StartsWith("Modules (PE)") ? "modules"
+                    : kind.StartsWith("Handle data") ? "handles" : kind.StartsWith("Thread Info List") ? "threadinfo"
+                    : kind.StartsWith("Unloaded module list") ? "unloaded"
                     : kind.StartsWith("Memory Ranges") ? "memory" : kind.StartsWith("Exception") ? "exception"
                     : kind.StartsWith("System Information") ? "system" : kind.StartsWith("Misc Information") ? "misc" : "other";
                 if (kind.StartsWith("NIY ")) r.UndecodedStreams.Add((int.Parse(stream.Groups[1].Value), ulong.Parse(kind[4..])));
@@ -90,6 +134,58 @@ public sealed partial class WinedumpReport
             if (section == "" && t.StartsWith("TimeDateStamp: ")) r.TimeDateStamp = CTime(t["TimeDateStamp: ".Length..]);
             switch (section)
             {
+                case "handles":
+                    if (t.StartsWith("Handle [")) r.Handles.Add(new Handle());
+                    else if (r.Handles.Count > 0 && Field(t, out var hk, out var hv))
+                    {
+                        var h = r.Handles[^1];
+                        switch (hk)
+                        {
+                            case "Handle": h.Value = Num(hv); break;
+                            case "TypeName": h.TypeName = Unquote(hv); break;
+                            case "ObjectName": h.ObjectName = Unquote(hv); break;
+                            case "Attributes": h.Attributes = Num(hv); break;
+                            case "GrantedAccess": h.GrantedAccess = Num(hv); break;
+                            case "HandleCount": h.HandleCount = Num(hv); break;
+                            case "PointerCount": h.PointerCount = Num(hv); break;
+                        }
+                    }
+                    break;
+                case "threadinfo":
+                    if (t.StartsWith("Thread [")) r.ThreadInfos.Add(new ThreadInfo());
+                    else if (r.ThreadInfos.Count > 0 && Field(t, out var ik, out var iv) && iv.Length > 0)
+                    {
+                        var ti = r.ThreadInfos[^1];
+                        switch (ik)
+                        {
+                            case "ThreadId": ti.ThreadId = Num(iv); break;
+                            case "DumpFlags": ti.DumpFlags = Num(iv); break;
+                            case "DumpError": ti.DumpError = Num(iv); break;
+                            case "ExitStatus": ti.ExitStatus = Num(iv); break;
+                            case "CreateTime": ti.CreateTime = Num(iv); break;
+                            case "ExitTime": ti.ExitTime = Num(iv); break;
+                            case "KernelTime": ti.KernelTime = Num(iv); break;
+                            case "UserTime": ti.UserTime = Num(iv); break;
+                            case "StartAddress": ti.StartAddress = Num(iv); break;
+                            case "Affinity": ti.Affinity = Num(iv); break;
+                        }
+                    }
+                    break;
+                case "unloaded":
+                    if (t.StartsWith("Module [")) r.UnloadedModules.Add(new Unloaded());
+                    else if (r.UnloadedModules.Count > 0 && Field(t, out var uk, out var uv))
+                    {
+                        var u = r.UnloadedModules[^1];
+                        switch (uk)
+                        {
+                            case "BaseOfImage": u.Base = Num(uv); break;
+                            case "SizeOfImage": u.Size = Num(uv); break;
+                            case "CheckSum": u.CheckSum = Num(uv); break;
+                            case "TimeDateStamp": u.TimeDateStamp = CTime(uv); break;
+                            case "ModuleName": u.Name = Unquote(uv)!; break;
+                        }
+                    }
+                    break;
                 case "threads":
                     if (t.StartsWith("Thread: #")) r.Threads.Add(thread = new Thread());
                     else if (thread != null && Field(t, out var k, out var v))
@@ -120,7 +216,7 @@ public sealed partial class WinedumpReport
                             case "SizeOfImage": module.Size = Num(v); break;
                             case "CheckSum": module.CheckSum = Num(v); break;
                             case "TimeDateStamp": module.TimeDateStamp = CTime(v); break;
-                            case "ModuleName": module.Name = v[2..^1].Replace(@"\\", @"\"); break;
+                            case "ModuleName": module.Name = Unquote(v)!; break;
                             case "dwFileVersion": module.FileVersion = v.Replace(',', '.'); break;
                             case "dwSignature": module.Signature = uint.Parse(v, NumberStyles.HexNumber); break;
                             case "CvRecord": module.CvRecordSize = int.Parse(v.Trim('<', '>')); break;
@@ -173,6 +269,10 @@ public sealed partial class WinedumpReport
         }
         return r;
     }
+
+    /// <summary>L"C:\\dir\\file" → C:\dir\file; null for anything else (winedump prints no string for RVA 0).</summary>
+    private static string? Unquote(string v) =>
+        v.StartsWith("L\"") && v.EndsWith('"') ? v[2..^1].Replace(@"\\", @"\") : null;
 
     private static bool Field(string t, out string key, out string value)
     {
