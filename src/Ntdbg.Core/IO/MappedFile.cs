@@ -91,8 +91,13 @@ public sealed unsafe class MappedFile : IDisposable
     public uint U32(long offset, string what) => Read<uint>(offset, what);
     public ulong U64(long offset, string what) => Read<ulong>(offset, what);
 
+    private bool _disposed;
+
+    /// <summary>Idempotent, so owners that share a file may each dispose it.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (_view != null)
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();

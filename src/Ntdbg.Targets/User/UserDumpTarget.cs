@@ -256,8 +256,13 @@ public sealed class UserDumpTarget : IUserTarget
         return new TargetTimes(dumpTime, null, created, user, kernel, bias, zone);
     }
 
+    private bool _disposed;
+
+    /// <summary>Idempotent: a session and its host may both dispose the target.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _dump.Dispose();
         _ownedFile?.Dispose();
     }
