@@ -58,7 +58,7 @@ public sealed class UserDumpTarget : IUserTarget
             if (Take(t) is { } ce) comments.Add(CommentStream.Read(dump, ce));
 
         Machine = MachineOf(sys, rawThreads, dump);
-        MemoryIndex = new MinidumpMemory(dump.File, memList.Concat(mem64));
+        MemoryIndex = new MinidumpMemory(dump.File, memList.Concat(mem64).Concat(StackRanges(rawThreads, dump)));
         Memory = MemoryIndex;
 
         var seen = new HashSet<uint>();
@@ -200,6 +200,21 @@ public sealed class UserDumpTarget : IUserTarget
             for (int i = 0; i < Threads.Count; i++)
                 if (Threads[i].ThreadId == id) return i;
         return 0;
+    }
+
+    /// <summary>
+    /// Thread stacks as their own descriptors give them. dbghelp also lists them in the memory list, but
+    /// not every writer does; duplicates merge away in the index.
+    /// </summary>
+    private static IEnumerable<MinidumpMemoryRange> StackRanges(IReadOnlyList<MinidumpThread> threads, MinidumpFile dump)
+    {
+        foreach (var t in threads)
+        {
+            var d = t.Stack;
+            if (d.Memory.DataSize == 0 || d.StartOfMemoryRange + d.Memory.DataSize < d.StartOfMemoryRange) continue;
+            dump.NoteExtent(d.Memory.End);
+            yield return new MinidumpMemoryRange(d.StartOfMemoryRange, d.Memory.DataSize, d.Memory.Rva);
+        }
     }
 
     private static ModuleInfo ToModule(MinidumpModule m)

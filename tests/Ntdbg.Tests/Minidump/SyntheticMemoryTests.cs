@@ -122,4 +122,43 @@ public sealed class SyntheticMemoryTests
         Assert.Equal(0xff, t.Memory.Read(0xffff_ffff_ffff_ff00, buf, out var fault));
         Assert.Equal(0xffff_ffff_ffff_ffffUL, fault!.Address);
     }
+
+    [Fact]
+    public void A_thread_stack_missing_from_the_memory_list_is_still_readable()
+    {
+        var built = new MinidumpBuilder().WithSystemInfo(MinidumpBuilder.ArchAmd64)
+            .AddThread(1, 0x1000, 0x6000_0000, SynthDumps.Pattern(0x6000_0000, 0x200), SynthDumps.X64Context(), stackInMemoryList: false)
+            .Build();
+        Assert.DoesNotContain(built.Streams, s => s.Type == MinidumpBuilder.MemoryListStream);
+        using var t = SynthDumps.Open(built);
+        var buf = new byte[0x200];
+        Assert.Equal(0x200, t.Memory.Read(0x6000_0000, buf, out _));
+        Assert.Equal(SynthDumps.Pattern(0x6000_0000, 0x200), buf);
+        Assert.Equal(0, t.Memory.Read(0x6000_0200, buf, out var fault));
+        Assert.Equal(MemoryFaultKind.NotInDump, fault!.Kind);
+    }
+
+    [Fact]
+    public void Two_hundred_thousand_ranges_open_and_read_quickly()
+    {
+        var b = new MinidumpBuilder().WithSystemInfo(MinidumpBuilder.ArchAmd64);
+        // Every other 4 KiB page holds 64 bytes, in shuffled order, so the index must sort and search.
+        var order = Enumerable.Range(0, 200_000).ToArray();
+        new Random(5).Shuffle(order);
+        foreach (int i in order) b.AddMemory64(0x1_0000_0000UL + (ulong)i * 0x2000, SynthDumps.Pattern(0x1_0000_0000UL + (ulong)i * 0x2000, 64));
+        var bytes = b.Build().Bytes;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var t = SynthDumps.Open(bytes);
+        Assert.Equal(200_000, t.MemoryIndex.Ranges.Count);
+        var random = new Random(9);
+        var buf = new byte[8];
+        for (int n = 0; n < 200_000; n++)
+        {
+            ulong page = 0x1_0000_0000UL + (ulong)random.Next(200_000) * 0x2000;
+            Assert.Equal(8, t.Memory.Read(page + 56, buf, out _));
+            Assert.Equal(0, t.Memory.Read(page + 0x1000, buf, out _));
+        }
+        clock.Stop();
+        Assert.True(clock.ElapsedMilliseconds < 10_000, $"took {clock.ElapsedMilliseconds} ms");
+    }
 }
