@@ -16,6 +16,7 @@ public static class FuzzTargets
     public static readonly Dictionary<string, Func<string, ITarget>> Openers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["any"] = TargetLoader.Open,
+        ["minidump"] = path => Ntdbg.Targets.User.UserDumpTarget.Open(path),
     };
 
     public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
