@@ -57,8 +57,8 @@ public sealed class UserDumpTarget : IUserTarget
         foreach (var t in new[] { MinidumpStreamType.CommentStreamA, MinidumpStreamType.CommentStreamW })
             if (Take(t) is { } ce) comments.Add(CommentStream.Read(dump, ce));
 
-        Machine = MachineOf(sys, rawThreads, dump);
-        MemoryIndex = new MinidumpMemory(dump.File, memList.Concat(mem64).Concat(StackRanges(rawThreads, dump)));
+        Machine = UserDumpMapping.MachineOf(sys, rawThreads, dump);
+        MemoryIndex = new MinidumpMemory(dump.File, memList.Concat(mem64).Concat(UserDumpMapping.StackRanges(rawThreads, dump)));
         Memory = MemoryIndex;
 
         var seen = new HashSet<uint>();
@@ -77,10 +77,10 @@ public sealed class UserDumpTarget : IUserTarget
         System = sys == null ? null : new SystemInfo(Machine, sys.NumberOfProcessors, sys.MajorVersion, sys.MinorVersion, sys.BuildNumber,
             sys.PlatformId, sys.CsdVersion, sys.ProductType, sys.SuiteMask, sys.ProcessorLevel, sys.ProcessorRevision, sys.VendorId,
             string.IsNullOrEmpty(misc?.BuildString) ? null : misc.BuildString);
-        Times = BuildTimes(dump.Header, misc);
+        Times = UserDumpMapping.BuildTimes(dump.Header, misc);
         ProcessId = misc?.ProcessId ?? 0;
 
-        Modules = RawModules.Select(ToModule).ToList();
+        Modules = RawModules.Select(UserDumpMapping.ToModule).ToList();
         UnloadedModules = unloaded.Select(u => new UnloadedModuleInfo(u.Name, u.BaseOfImage, u.SizeOfImage, u.TimeDateStamp, u.CheckSum)).ToList();
         MemoryRegions = memInfo.Select(r => new MemoryRegionInfo(r.BaseAddress, r.AllocationBase, r.AllocationProtect, r.RegionSize, r.State, r.Protect, r.Type)).ToList();
         Handles = handles.Select(h => new HandleInfo(h.Handle, h.TypeName, h.ObjectName, h.Attributes, h.GrantedAccess, h.HandleCount, h.PointerCount)).ToList();
@@ -200,75 +200,6 @@ public sealed class UserDumpTarget : IUserTarget
             for (int i = 0; i < Threads.Count; i++)
                 if (Threads[i].ThreadId == id) return i;
         return 0;
-    }
-
-    /// <summary>
-    /// Thread stacks as their own descriptors give them. dbghelp also lists them in the memory list, but
-    /// not every writer does; duplicates merge away in the index.
-    /// </summary>
-    private static IEnumerable<MinidumpMemoryRange> StackRanges(IReadOnlyList<MinidumpThread> threads, MinidumpFile dump)
-    {
-        foreach (var t in threads)
-        {
-            var d = t.Stack;
-            if (d.Memory.DataSize == 0 || d.StartOfMemoryRange + d.Memory.DataSize < d.StartOfMemoryRange) continue;
-            dump.NoteExtent(d.Memory.End);
-            yield return new MinidumpMemoryRange(d.StartOfMemoryRange, d.Memory.DataSize, d.Memory.Rva);
-        }
-    }
-
-    private static ModuleInfo ToModule(MinidumpModule m)
-    {
-        CodeViewInfo? cv = m.CodeView is { } c ? new CodeViewInfo(c.Signature, c.PdbPath, c.Guid, c.Age, c.Nb10Signature) : null;
-        var v = m.VersionInfo;
-        FileVersionInfo? ver = v.IsPresent
-            ? new FileVersionInfo(v.FileVersionMs, v.FileVersionLs, v.ProductVersionMs, v.ProductVersionLs, v.FileFlags, v.FileOs,
-                v.FileType, v.FileSubtype, ((ulong)v.FileDateMs << 32) | v.FileDateLs)
-            : null;
-        return new ModuleInfo(m.Name, m.BaseOfImage, m.SizeOfImage, m.TimeDateStamp, m.CheckSum, cv, ver);
-    }
-
-    private static Machine MachineOf(MinidumpSystemInfo? sys, IReadOnlyList<MinidumpThread> threads, MinidumpFile dump)
-    {
-        if (sys != null)
-        {
-            var m = sys.ProcessorArchitecture switch
-            {
-                ProcessorArchitecture.Intel or ProcessorArchitecture.Ia32OnWin64 => Machine.X86,
-                ProcessorArchitecture.Amd64 => Machine.X64,
-                ProcessorArchitecture.Arm64 => Machine.Arm64,
-                _ => Machine.Unknown,
-            };
-            if (m == Machine.Unknown)
-                dump.Warn($"processor architecture {(ushort)sys.ProcessorArchitecture} ({sys.ProcessorArchitecture}) is not supported; registers are not decoded");
-            return m;
-        }
-        dump.Warn("the dump has no system info stream; machine guessed from the context size");
-        foreach (var t in threads)
-        {
-            var m = ContextDecoder.GuessMachine((int)Math.Min(t.Context.DataSize, int.MaxValue));
-            if (m != Machine.Unknown) return m;
-        }
-        return Machine.Unknown;
-    }
-
-    private static TargetTimes BuildTimes(MinidumpHeader header, MinidumpMiscInfo? misc)
-    {
-        DateTimeOffset? dumpTime = header.TimeDateStamp != 0 ? DateTimeOffset.FromUnixTimeSeconds(header.TimeDateStamp) : null;
-        DateTimeOffset? created = misc?.ProcessCreateTime is { } ct and not 0 ? DateTimeOffset.FromUnixTimeSeconds(ct) : null;
-        TimeSpan? user = misc?.ProcessUserTime is { } ut ? TimeSpan.FromSeconds(ut) : null;
-        TimeSpan? kernel = misc?.ProcessKernelTime is { } kt ? TimeSpan.FromSeconds(kt) : null;
-        int? bias = null;
-        string? zone = null;
-        if (misc?.TimeZone is { } tz)
-        {
-            // Bias is minutes to add to local time to get UTC; TimeZoneId says which half of the year the dump was in.
-            int total = tz.Bias + misc.TimeZoneId switch { 1 => tz.StandardBias, 2 => tz.DaylightBias, _ => 0 };
-            bias = -total;
-            zone = misc.TimeZoneId == 2 ? tz.DaylightName : tz.StandardName;
-            if (string.IsNullOrEmpty(zone)) zone = null;
-        }
-        return new TargetTimes(dumpTime, null, created, user, kernel, bias, zone);
     }
 
     private bool _disposed;

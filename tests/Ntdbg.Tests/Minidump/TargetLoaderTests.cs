@@ -38,6 +38,14 @@ public sealed class TargetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Disposing_twice_is_harmless()
+    {
+        var t = TargetLoader.Open(Write("z.dmp", SynthDumps.X64Base().Build().Bytes));
+        t.Dispose();
+        t.Dispose();
+    }
+
+    [Fact]
     public void Unknown_magic_names_the_bytes()
     {
         string p = Write("junk.bin", [0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04, 0x05]);
