@@ -164,12 +164,16 @@ public sealed class SyntheticStreamTests
     [Fact]
     public void Unknown_and_undecoded_streams_are_listed_not_fatal()
     {
-        var built = SynthDumps.X64Base().AddRawStream(0x7777_0001, [1, 2, 3, 4]).AddRawStream(19, new byte[8]).WithEmptyDirectorySlots(2).Build();
+        var built = SynthDumps.X64Base().AddRawStream(0x7777_0001, [1, 2, 3, 4]).AddRawStream(19, new byte[8]).WithEmptyDirectorySlots(2)
+            .AddComment("first", wide: false).AddComment("second", wide: false).Build();
         using var t = SynthDumps.Open(built);
         Assert.Contains(t.Streams, s => s.Type == 0x7777_0001 && s.Status == DumpStreamStatus.Unknown && s.TypeName.Contains("unknown"));
         Assert.Contains(t.Streams, s => s.Type == 19 && s.Status == DumpStreamStatus.NotDecoded && s.TypeName == "Token");
         Assert.Equal(2, t.Streams.Count(s => s.Status == DumpStreamStatus.Empty));
         Assert.Contains(t.Streams, s => s.Type == 3 && s.Status == DumpStreamStatus.Decoded);
+        // A second stream of a type already read is listed as a duplicate; like dbghelp, only the first is used.
+        Assert.Equal([DumpStreamStatus.Decoded, DumpStreamStatus.Duplicate], t.Streams.Where(s => s.Type == 10).Select(s => s.Status));
+        Assert.Equal(["first"], t.Comments);
         Assert.Empty(t.Warnings);
     }
 }
