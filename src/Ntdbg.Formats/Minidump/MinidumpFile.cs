@@ -37,6 +37,12 @@ public sealed class MinidumpFile : IDisposable
     /// <summary>Bytes the dump refers to beyond the end of the file (0 when complete).</summary>
     public long MissingBytes => Math.Max(0, _requiredLength - File.Length);
 
+    /// <summary>
+    /// True when a cut-off structure may refer to more data than was seen, so <see cref="MissingBytes"/>
+    /// is a lower bound rather than the exact count.
+    /// </summary>
+    public bool MissingBytesIsLowerBound { get; private set; }
+
     public static MinidumpFile Open(string path)
     {
         var file = MappedFile.Open(path);
@@ -75,6 +81,7 @@ public sealed class MinidumpFile : IDisposable
     {
         NoteExtent(location.End);
         var data = File.SpanClamped(location.Rva, location.DataSize);
+        if (data.Length < location.DataSize) MissingBytesIsLowerBound = true;
         return new StreamBody(data, location.DataSize, location.Rva, what);
     }
 
@@ -144,7 +151,11 @@ public sealed class MinidumpFile : IDisposable
             throw Error(12, $"stream directory RVA 0x{rva:x} lies past the end of the file (size 0x{File.Length:x})");
         NoteExtent(rva + (long)n * MinidumpDirectoryEntry.Size);
         long fit = Math.Min(n, (File.Length - rva) / MinidumpDirectoryEntry.Size);
-        if (fit < n) Warn($"stream directory: only {fit} of {n} entries lie within the file (truncated)");
+        if (fit < n)
+        {
+            Warn($"stream directory: only {fit} of {n} entries lie within the file (truncated)");
+            MissingBytesIsLowerBound = true;
+        }
         var list = new List<MinidumpDirectoryEntry>((int)fit);
         for (int i = 0; i < fit; i++)
             list.Add(MinidumpDirectoryEntry.Read(i, File.Span(rva + i * MinidumpDirectoryEntry.Size, MinidumpDirectoryEntry.Size, "stream directory entry")));

@@ -105,7 +105,7 @@ public sealed class UserDumpTarget : IUserTarget
 
         // Truncation is known only after every structure has been located.
         if (dump.MissingBytes > 0)
-            _warnings.Insert(0, $"dump file is truncated: {dump.MissingBytes} bytes (0x{dump.MissingBytes:x}) missing; the file has " +
+            _warnings.Insert(0, $"dump file is truncated: {(dump.MissingBytesIsLowerBound ? "at least " : "")}{dump.MissingBytes} bytes (0x{dump.MissingBytes:x}) missing; the file has " +
                 $"0x{dump.File.Length:x} bytes, its contents extend to 0x{dump.RequiredLength:x}");
         foreach (var w in dump.Warnings) _warnings.Add(w);
     }
@@ -141,6 +141,8 @@ public sealed class UserDumpTarget : IUserTarget
 
     // The raw minidump structures, for commands that print what the file says (.dumpdebug, vertarget, lmv).
     public MinidumpHeader Header => _dump.Header;
+    /// <summary>Bytes the dump refers to past the end of a truncated file (a lower bound when cut-off structures hid more).</summary>
+    public long MissingBytes => _dump.MissingBytes;
     public IReadOnlyList<DumpStreamInfo> Streams { get; }
     public MinidumpSystemInfo? RawSystemInfo { get; }
     public MinidumpMiscInfo? MiscInfo { get; }
