@@ -57,6 +57,7 @@ public sealed class MinidumpBuilder
     private uint? _streamCountOverride;
     private uint? _directoryRvaOverride;
     private int _emptySlots;
+    private readonly List<(ulong Min, ulong Max, ulong Base, (uint Begin, uint End, uint Unwind)[] Entries, uint Pad)> _functionTables = [];
     private bool _threadEx;
     private bool _countPadding;
     private int _extraHeader, _extraEntry;
@@ -243,6 +244,16 @@ public sealed class MinidumpBuilder
         return this;
     }
 
+    /// <summary>
+    /// A dynamic function table in the FunctionTable stream: x64 RUNTIME_FUNCTION entries (12 bytes), a
+    /// 0x58-byte native descriptor of 0xDD bytes, and <paramref name="pad"/> bytes of padding after the entries.
+    /// </summary>
+    public MinidumpBuilder AddFunctionTable(ulong minimum, ulong maximum, ulong baseAddress, (uint Begin, uint End, uint Unwind)[] entries, uint pad = 4)
+    {
+        _functionTables.Add((minimum, maximum, baseAddress, entries, pad));
+        return this;
+    }
+
     /// <summary>MINIDUMP_PROCESS_VM_COUNTERS_2 with the given flags; values are index-derived (1000 * field number).</summary>
     public MinidumpBuilder WithProcessVmCounters2(ushort flags)
     {
@@ -289,6 +300,7 @@ public sealed class MinidumpBuilder
         if (_memory.Count > 0) streams.Add((MemoryListStream, WriteMemoryList));
         if (_memoryInfo.Count > 0) streams.Add((MemoryInfoListStream, (w, _) => WriteSizedTable(w, 16, 48, _memoryInfo, true)));
         if (_handles.Count > 0) streams.Add((HandleDataStream, WriteHandles));
+        if (_functionTables.Count > 0) streams.Add((13, WriteFunctionTables));
         streams.AddRange(_streams);
 
         int total = streams.Count + (_memory64.Count > 0 ? 1 : 0) + _emptySlots;
@@ -410,6 +422,19 @@ public sealed class MinidumpBuilder
         if (count64) w.U64((ulong)entries.Count); else w.U32((uint)entries.Count);
         w.Bytes(Filler(_extraHeader));
         foreach (var e in entries) w.Bytes(e).Bytes(Filler(_extraEntry));
+    }
+
+    private void WriteFunctionTables(SynthWriter w, Func<int, uint> _)
+    {
+        const int native = 0x58;
+        w.U32(24).U32(32).U32(native).U32(12).U32((uint)_functionTables.Count).U32(8).Zeros(8);
+        foreach (var t in _functionTables)
+        {
+            w.U64(t.Min).U64(t.Max).U64(t.Base).U32((uint)t.Entries.Length).U32(t.Pad);
+            w.Bytes(Enumerable.Repeat((byte)0xDD, native).ToArray());
+            foreach (var (begin, end, unwind) in t.Entries) w.U32(begin).U32(end).U32(unwind);
+            w.Zeros((int)t.Pad);
+        }
     }
 
     private static byte[] Filler(int n) => Enumerable.Repeat((byte)0xEE, n).ToArray();
