@@ -39,6 +39,7 @@ public sealed class UserDumpTarget : IUserTarget
         RawSystemInfo = sys;
         var misc = Take(MinidumpStreamType.MiscInfo) is { } me ? MiscInfoStream.Read(dump, me) : null;
         MiscInfo = misc;
+        SystemMemoryInfo = Take(MinidumpStreamType.SystemMemoryInfo) is { } sme ? SystemMemoryInfoStream.Read(dump, sme) : null;
         FunctionTables = Take(MinidumpStreamType.FunctionTable) is { } fe ? FunctionTableStream.Read(dump, fe) : [];
         VmCounters = Take(MinidumpStreamType.ProcessVmCounters) is { } ve ? ProcessVmCountersStream.Read(dump, ve) : null;
         BreakpadInfo = Take(MinidumpStreamType.BreakpadInfo) is { } be ? Formats.Minidump.BreakpadInfo.Read(dump, be) : null;
@@ -148,6 +149,8 @@ public sealed class UserDumpTarget : IUserTarget
     public MinidumpSystemInfo? RawSystemInfo { get; }
     public MinidumpMiscInfo? MiscInfo { get; }
     public BreakpadInfo? BreakpadInfo { get; }
+    /// <summary>The machine's memory facts (page size, user address range, commit), when the dump holds them.</summary>
+    public MinidumpSystemMemoryInfo? SystemMemoryInfo { get; }
     /// <summary>Dynamic function tables (RtlAddFunctionTable) for unwinding generated code; entries via <see cref="MinidumpFunctionTable.ReadEntries"/>.</summary>
     public IReadOnlyList<MinidumpFunctionTable> FunctionTables { get; }
     /// <summary>The mapped dump file, for readers of file offsets the raw structures give.</summary>
