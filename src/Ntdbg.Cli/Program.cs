@@ -1,6 +1,34 @@
+using Ntdbg.Core.Errors;
+using Ntdbg.Targets;
+
 namespace Ntdbg.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static int Main(string[] args)
+    {
+        try
+        {
+            if (args.Length > 0 && args[0] == "bench") return Bench.BenchCommand.Run(args[1..], Console.Out);
+            var options = CliOptions.Parse(args);
+            if (options.ShowHelp || options.DumpPath == null)
+            {
+                (options.ShowHelp ? Console.Out : Console.Error).WriteLine(CliOptions.Usage);
+                return options.ShowHelp ? 0 : 2;
+            }
+            using var target = TargetLoader.Open(options.DumpPath);
+            return new DebuggerHost(options, Console.Out, Console.In).Run(target);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"ntdbg: {e.Message}");
+            Console.Error.WriteLine(CliOptions.Usage);
+            return 2;
+        }
+        catch (DumpFormatException e)
+        {
+            Console.Error.WriteLine($"ntdbg: {e.Message}");
+            return 1;
+        }
+    }
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Ntdbg.Commands.Commands.Search;
+using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Session;
+using Ntdbg.Targets;
+
+namespace Ntdbg.Cli.Bench;
+
+/// <summary>
+/// `ntdbg bench search [--size-mb N] [--runs N]`: writes a synthetic dump of N MiB, then times
+/// `s -a` over all of it through the dump reader and the command layer, on one thread.
+/// Prints the throughput and fails (exit 1) below the 1 GB/s target.
+/// </summary>
+public static class BenchCommand
+{
+    public const double TargetGBps = 1.0;
+
+    public static int Run(string[] args, TextWriter output)
+    {
+        if (args.Length == 0 || args[0] != "search")
+        {
+            output.WriteLine("usage: ntdbg bench search [--size-mb N] [--runs N] [--no-check]");
+            return 2;
+        }
+        long sizeMb = 1024;
+        int runs = 3;
+        bool check = true;
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--size-mb" && i + 1 < args.Length) sizeMb = long.Parse(args[++i]);
+            else if (args[i] == "--runs" && i + 1 < args.Length) runs = int.Parse(args[++i]);
+            else if (args[i] == "--no-check") check = false;
+        }
+        long bytes = sizeMb * 1024 * 1024;
+        string path = Path.Combine(Path.GetTempPath(), $"ntdbg-bench-{Environment.ProcessId}.dmp");
+        var plants = new List<(long, byte[])>();
+        for (int i = 1; i <= 8; i++) plants.Add((bytes / 9 * i, "Leak"u8.ToArray()));
+        try
+        {
+            SyntheticDumpWriter.Write(path, bytes, plants);
+            using var target = TargetLoader.Open(path);
+            using var session = new DebugSession(target);
+            var executor = new CommandExecutor(session);
+            string cmd = $"s -a {SyntheticDumpWriter.BaseAddress:x} L?{bytes:x} \"Leak\"";
+            double best = 0;
+            for (int r = 0; r < runs; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                var outcome = executor.Execute(cmd);
+                sw.Stop();
+                if (outcome.Result is not SearchResult result) { output.WriteLine($"bench: search failed: {outcome.Error}"); return 1; }
+                double gbps = result.BytesScanned / sw.Elapsed.TotalSeconds / 1e9;
+                best = Math.Max(best, gbps);
+                output.WriteLine($"run {r + 1}: scanned {result.BytesScanned / (1024 * 1024)} MiB in {sw.Elapsed.TotalMilliseconds:F0} ms = {gbps:F2} GB/s, {result.Hits.Count} hits");
+                if (result.Hits.Count < plants.Count) { output.WriteLine($"bench: expected at least {plants.Count} hits"); return 1; }
+            }
+            output.WriteLine($"s -a over {sizeMb} MiB: best {best:F2} GB/s (target {TargetGBps:F1} GB/s on one core)");
+            return check && best < TargetGBps ? 1 : 0;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Ntdbg.Commands.Commands.Search;
+
+public enum SearchKind { Ascii, Unicode, Bytes, Words, Dwords, Qwords }

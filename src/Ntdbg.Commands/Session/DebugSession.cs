@@ -1,0 +1,148 @@
+using Ntdbg.Commands.Language;
+using Ntdbg.Core.Memory;
+using Ntdbg.Targets;
+using Ntdbg.Targets.Model;
+
+namespace Ntdbg.Commands.Session;
+
+/// <summary>
+/// The state a debugger session carries between commands: the target, the current thread and
+/// register context (changed by ~Ns, .cxr and .ecxr), pseudo-registers and the last display address.
+/// </summary>
+public sealed class DebugSession : IExpressionScope, IDisposable
+{
+    private readonly ulong[] _userPseudo = new ulong[20];
+
+    public DebugSession(ITarget target, string? symbolPath = null)
+    {
+        Target = target;
+        SymbolPath = symbolPath;
+        CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
+        Modules = new ModuleTable(target);
+    }
+
+    public ITarget Target { get; }
+    public string? SymbolPath { get; set; }
+    public ModuleTable Modules { get; }
+    public int PointerSize => Target.PointerSize;
+    public IVirtualMemory Memory => Target.Memory;
+    public bool IsKernel => Target.Kind == TargetKind.KernelDump;
+    public int CurrentThreadIndex { get; set; }
+
+    /// <summary>Set by .cxr/.ecxr; null means the current thread's own context.</summary>
+    public RegisterContext? ContextOverride { get; set; }
+
+    /// <summary>Where the next display command without an address continues.</summary>
+    public ulong NextDisplayAddress { get; set; }
+
+    /// <summary>Hours east of UTC used by .time -h; null means the dump's own zone.</summary>
+    public int? TimeZoneOverrideHours { get; set; }
+
+    /// <summary>Symbol resolvers added by the symbols layer (tried after module names).</summary>
+    public List<ISymbolResolver> SymbolResolvers { get; } = [];
+
+    /// <summary>Set by `q`.</summary>
+    public bool QuitRequested { get; set; }
+
+    public ThreadInfo? CurrentThread =>
+        CurrentThreadIndex >= 0 && CurrentThreadIndex < Target.Threads.Count ? Target.Threads[CurrentThreadIndex] : null;
+
+    public RegisterContext? CurrentContext => ContextOverride ?? CurrentThread?.Context;
+
+    public string Prompt
+    {
+        get
+        {
+            if (IsKernel) return $"{(Target as IKernelTarget)?.CurrentProcessor ?? 0}: kd> ";
+            if (Target.Kind == TargetKind.Image) return "0:000> ";
+            return $"0:{CurrentThreadIndex:d3}> ";
+        }
+    }
+
+    public ExpressionEvaluator CreateEvaluator() => new(this);
+
+    public bool TryGetRegister(string name, out ulong value)
+    {
+        value = 0;
+        return CurrentContext?.TryGet(name, out value) == true;
+    }
+
+    public bool TryGetPseudoRegister(string name, out ulong value)
+    {
+        value = 0;
+        string n = name.ToLowerInvariant();
+        if (n.Length >= 2 && n[0] == 't' && int.TryParse(n[1..], out int ti) && ti >= 0 && ti < _userPseudo.Length)
+        {
+            value = _userPseudo[ti];
+            return true;
+        }
+        var ctx = CurrentContext;
+        var thread = CurrentThread;
+        switch (n)
+        {
+            case "ip": if (ctx == null) return false; value = ctx.InstructionPointer; return true;
+            case "csp": if (ctx == null) return false; value = ctx.StackPointer; return true;
+            case "retreg": return ctx?.TryGet(Target.Machine == Machine.X86 ? "eax" : Target.Machine == Machine.X64 ? "rax" : "x0", out value) == true;
+            case "ptrsize": value = (ulong)PointerSize; return true;
+            case "pagesize": value = 0x1000; return true;
+            case "tid": if (thread == null) return false; value = thread.ThreadId; return true;
+            case "tpid": if (Target is not IUserTarget u) return false; value = u.ProcessId; return true;
+            case "teb": if (thread == null || IsKernel) return false; value = thread.Teb; return true;
+            case "peb": return TryGetPeb(out value);
+            case "thread": if (thread == null || thread.ThreadObject == 0) return false; value = thread.ThreadObject; return true;
+            case "proc": if (thread == null || thread.ProcessObject == 0) return false; value = thread.ProcessObject; return true;
+            case "exentry": return false;
+            case "bug_code": if (Target is not IKernelTarget k) return false; value = k.Bugcheck.Code; return true;
+            default: return false;
+        }
+    }
+
+    public void SetPseudoRegister(string name, ulong value)
+    {
+        string n = name.TrimStart('@', '$').ToLowerInvariant();
+        if (n.Length >= 2 && n[0] == 't' && int.TryParse(n[1..], out int ti) && ti >= 0 && ti < _userPseudo.Length)
+            _userPseudo[ti] = value;
+        else
+            throw new ExpressionException($"Bad register error: ${n} cannot be set");
+    }
+
+    private bool TryGetPeb(out ulong value)
+    {
+        value = 0;
+        var thread = CurrentThread;
+        if (thread == null || IsKernel || thread.Teb == 0) return false;
+        // TEB.ProcessEnvironmentBlock: +0x60 on 64-bit, +0x30 on 32-bit.
+        ulong at = thread.Teb + (PointerSize == 8 ? 0x60UL : 0x30UL);
+        return Memory.TryReadPointer(at, PointerSize, out value, out _);
+    }
+
+    public bool TryResolveSymbol(string name, out ulong value)
+    {
+        int bang = name.IndexOf('!');
+        if (bang < 0 && Modules.TryFind(name, out var m))
+        {
+            value = m.Base;
+            return true;
+        }
+        foreach (var r in SymbolResolvers)
+            if (r.TryResolve(name, out value)) return true;
+        value = 0;
+        return false;
+    }
+
+    public ulong ReadMemory(ulong address, int size)
+    {
+        Span<byte> b = stackalloc byte[8];
+        int n = Memory.Read(address, b[..size], out var fault);
+        if (n < size) throw new ExpressionException($"Memory access error at '{Hex.Pointer(address, PointerSize)}': {fault?.Detail ?? "unreadable"}");
+        return size switch
+        {
+            1 => b[0],
+            2 => BitConverter.ToUInt16(b),
+            4 => BitConverter.ToUInt32(b),
+            _ => BitConverter.ToUInt64(b),
+        };
+    }
+
+    public void Dispose() => Target.Dispose();
+}
