@@ -36,7 +36,7 @@ public sealed class ImageTarget : ITarget
         }
         long lastRaw = image.Sections.Count == 0 ? 0 : image.Sections.Max(s => (long)s.PointerToRawData + s.SizeOfRawData);
         if (lastRaw > file.Length)
-            warnings.Add($"{global::System.IO.Path.GetFileName(file.Path)} is truncated: sections need 0x{lastRaw:x} bytes, the file has 0x{file.Length:x}");
+            warnings.Add($"{FileName(file.Path)} is truncated: sections need 0x{lastRaw:x} bytes, the file has 0x{file.Length:x}");
 
         var codeView = cv == null ? null : new CodeViewInfo(cv.Format, cv.PdbPath, cv.Guid, cv.Age, cv.Nb10Signature);
         ulong size = image.OptionalHeader.SizeOfImage != 0 ? image.OptionalHeader.SizeOfImage : memory.Size;
@@ -45,6 +45,8 @@ public sealed class ImageTarget : ITarget
         Times = new TargetTimes(DateTimeOffset.FromUnixTimeSeconds(image.FileHeader.TimeDateStamp));
         Warnings = warnings;
     }
+
+    private static string FileName(string path) => global::System.IO.Path.GetFileName(path);
 
     /// <summary>Opens an image file; a malformed file throws <see cref="Core.Errors.DumpFormatException"/>.</summary>
     public static ImageTarget Open(string path)
