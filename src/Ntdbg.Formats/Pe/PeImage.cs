@@ -193,6 +193,7 @@ public sealed partial class PeImage
     public ReadOnlySpan<byte> ReadRva(uint rva, int length, string what)
     {
         if (length < 0) throw Format(rva, $"{what}: negative length");
+        if (length == 0) return ReadOnlySpan<byte>.Empty;
         if (_memory != null) return ReadMemory(rva, length, what);
 
         var s = SectionForRva(rva);
