@@ -181,4 +181,47 @@ public class PeSyntheticTests
         Assert.True(table > section4 && table < Array.IndexOf(lines, "SECTION HEADER #5"));
         Assert.Matches(@"^\tcv {11}[0-9a-f]+ {4} +[0-9a-f]+ +[0-9a-f]+\tFormat: RSDS, guid, 3, d:\\build\\rich\.pdb$", lines[table + 2]);
     }
+
+    [Fact]
+    public void Arm64PdataEntriesAreEightBytes()
+    {
+        var b = new PeBuilder(is64: true) { Machine = 0xAA64 };
+        b.AddSection(".text", 0x60000020, new byte[0x100]);
+        var pdata = b.AddSection(".pdata", 0x40000040, _ =>
+        {
+            var d = new byte[24];
+            uint[] words = [0x1000, 0x0020_0011, 0x1040, 0x2000, 0x1080, 0x0040_0019];
+            for (int i = 0; i < words.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(i * 4), words[i]);
+            return d;
+        });
+        b.Directory(3, pdata.VirtualAddress, 24);
+        using var file = MappedFile.FromBytes("arm64.dll", b.Build());
+        var image = PeImage.FromFile(file);
+        Assert.Equal([new PeRuntimeFunction(0x1000, null, 0x0020_0011), new PeRuntimeFunction(0x1040, null, 0x2000), new PeRuntimeFunction(0x1080, null, 0x0040_0019)],
+            image.ReadRuntimeFunctions());
+
+        // x86 images have no .pdata: an exception directory there is ignored, not misread.
+        var x86 = new PeBuilder(is64: false);
+        x86.AddSection(".text", 0x60000020, new byte[0x100]);
+        x86.Directory(3, 0x1000, 0x24);
+        using var f32 = MappedFile.FromBytes("x86.dll", x86.Build());
+        Assert.Empty(PeImage.FromFile(f32).ReadRuntimeFunctions());
+    }
+
+    [Fact]
+    public void DhResultSerializesToJson()
+    {
+        var b = RichDll();
+        var t = new FakeTarget();
+        t.Regions.Add(b.ImageBase, PeBuilder.MapImage(b.Build(), b));
+        var exec = new Ntdbg.Commands.Engine.CommandExecutor(new Ntdbg.Commands.Session.DebugSession(t));
+        var outcome = exec.ExecuteLine("!dh 180000000").Single();
+        string json = Ntdbg.Commands.Rendering.Json.JsonRendering.Render(outcome);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var result = doc.RootElement.GetProperty("result");
+        Assert.Equal("DhReport", doc.RootElement.GetProperty("type").GetString());
+        Assert.Equal(0x8664, result.GetProperty("fileHeader").GetProperty("machine").GetInt32());
+        Assert.Equal(5, result.GetProperty("sections").GetArrayLength());
+        Assert.Equal(@"d:\build\rich.pdb", result.GetProperty("debugDirectories").GetProperty("entries")[0].GetProperty("codeView").GetProperty("pdbPath").GetString());
+    }
 }
