@@ -19,18 +19,18 @@ public sealed class CommandRegistry
     public CommandRegistry(params Assembly[] assemblies)
     {
         foreach (var asm in assemblies)
-        foreach (var t in asm.GetTypes())
-        {
-            var attr = t.GetCustomAttribute<CommandAttribute>();
-            if (attr == null) continue;
-            if (!typeof(ICommand).IsAssignableFrom(t) || t.GetConstructor(Type.EmptyTypes) == null)
-                throw new InvalidOperationException($"{t.Name} is declared as a command but is not a constructible ICommand");
-            var d = new CommandDescriptor(attr, t);
-            foreach (var n in d.Names)
-                if (!_byName.TryAdd(n, d))
-                    throw new InvalidOperationException($"command name '{n}' is declared twice ({_byName[n].Type.Name}, {t.Name})");
-            Commands.Add(d);
-        }
+            foreach (var t in asm.GetTypes())
+            {
+                var attr = t.GetCustomAttribute<CommandAttribute>();
+                if (attr == null) continue;
+                if (!typeof(ICommand).IsAssignableFrom(t) || t.GetConstructor(Type.EmptyTypes) == null)
+                    throw new InvalidOperationException($"{t.Name} is declared as a command but is not a constructible ICommand");
+                var d = new CommandDescriptor(attr, t);
+                foreach (var n in d.Names)
+                    if (!_byName.TryAdd(n, d))
+                        throw new InvalidOperationException($"command name '{n}' is declared twice ({_byName[n].Type.Name}, {t.Name})");
+                Commands.Add(d);
+            }
         Commands.Sort((a, b) => string.CompareOrdinal(a.Attribute.Name.TrimStart('.', '!'), b.Attribute.Name.TrimStart('.', '!')));
     }
 

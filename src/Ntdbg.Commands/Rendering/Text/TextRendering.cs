@@ -11,12 +11,12 @@ public sealed class TextRendering
     public TextRendering(params Assembly[] assemblies)
     {
         foreach (var asm in assemblies)
-        foreach (var t in asm.GetTypes())
-        {
-            if (t.IsAbstract || !typeof(ITextRenderer).IsAssignableFrom(t) || t.GetConstructor(Type.EmptyTypes) == null) continue;
-            var r = (ITextRenderer)Activator.CreateInstance(t)!;
-            _renderers.Add(r.ResultType, r);
-        }
+            foreach (var t in asm.GetTypes())
+            {
+                if (t.IsAbstract || !typeof(ITextRenderer).IsAssignableFrom(t) || t.GetConstructor(Type.EmptyTypes) == null) continue;
+                var r = (ITextRenderer)Activator.CreateInstance(t)!;
+                _renderers.Add(r.ResultType, r);
+            }
     }
 
     public static TextRendering Default { get; } = new(typeof(TextRendering).Assembly);

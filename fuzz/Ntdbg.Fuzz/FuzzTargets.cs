@@ -1,0 +1,52 @@
+using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Session;
+using Ntdbg.Core.Errors;
+using Ntdbg.Core.Memory;
+using Ntdbg.Targets;
+
+namespace Ntdbg.Fuzz;
+
+/// <summary>
+/// One entry point per parser. Each opens the input and then uses what it parsed (modules, threads,
+/// memory, commands), so lazily-parsed data is exercised too. Expected failures are
+/// <see cref="DumpFormatException"/> (bad file) and memory faults (holes); anything else is a bug.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly Dictionary<string, Func<string, ITarget>> Openers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["any"] = TargetLoader.Open,
+    };
+
+    public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
+
+    public static void Exercise(string opener, string path)
+    {
+        ITarget target;
+        try
+        {
+            target = Openers[opener](path);
+        }
+        catch (DumpFormatException)
+        {
+            return;
+        }
+        using (target)
+        {
+            _ = target.Warnings.Count;
+            _ = target.System;
+            _ = target.Times;
+            _ = target.Exception;
+            foreach (var m in target.Modules) _ = m.Name;
+            foreach (var t in target.Threads) _ = t.Context?.InstructionPointer;
+            _ = target.UnloadedModules.Count;
+            long budget = 64L << 20;
+            target.Memory.VisitChunks(0, ulong.MaxValue, (addr, data) => (budget -= data.Length) > 0);
+            using var session = new DebugSession(target);
+            var exec = new CommandExecutor(session);
+            string first = target.Modules.Count > 0 ? $"0x{target.Modules[0].Base:x}" : "0";
+            foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql" })
+                _ = exec.Execute(cmd); // errors are results, not exceptions
+        }
+    }
+}
