@@ -17,6 +17,12 @@ public static class PeFuzzTarget
         PeImage image;
         try { image = PeImage.FromFile(file); }
         catch (DumpFormatException) { return; }
+        ReadDirectories(image);
+    }
+
+    /// <summary>Reads every directory the PE reader parses lazily.</summary>
+    public static void ReadDirectories(PeImage image)
+    {
         Try(() => image.ReadImports());
         Try(() => image.ReadExports());
         Try(() => image.ReadDebugDirectory());

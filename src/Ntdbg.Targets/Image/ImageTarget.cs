@@ -81,5 +81,13 @@ public sealed class ImageTarget : ITarget
     public ExceptionInfo? Exception => null;
     public IReadOnlyList<string> Warnings { get; }
 
-    public void Dispose() => _file.Dispose();
+    private bool _disposed;
+
+    /// <summary>Idempotent: a session and its owner may both dispose the target.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _file.Dispose();
+    }
 }

@@ -106,4 +106,13 @@ public class ImageTargetTests
         using var loaded = TargetLoader.Open(TestData.Shared(Amdppm));
         Assert.IsType<ImageTarget>(loaded);
     }
+
+    [SharedDataFact(Amdppm)]
+    public void DisposingTwiceIsHarmless()
+    {
+        // A DebugSession disposes its target, and so does whoever opened it (the fuzzer found this).
+        var t = ImageTarget.Open(TestData.Shared(Amdppm));
+        new Ntdbg.Commands.Session.DebugSession(t).Dispose();
+        t.Dispose();
+    }
 }
