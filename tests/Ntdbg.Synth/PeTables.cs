@@ -134,6 +134,26 @@ public static class PeTables
         return new Table(data, rva, 28);
     }
 
+    /// <summary>A debug directory with one CodeView NB10 entry (PDB 2.0: offset 0, timestamp signature, age, path).</summary>
+    public static Table DebugNb10(uint rva, uint fileOffsetOfSection, uint signature, uint age, string pdb)
+    {
+        var record = new List<byte>();
+        record.AddRange("NB10"u8.ToArray());
+        record.AddRange(BitConverter.GetBytes(0u));
+        record.AddRange(BitConverter.GetBytes(signature));
+        record.AddRange(BitConverter.GetBytes(age));
+        record.AddRange(Encoding.ASCII.GetBytes(pdb));
+        record.Add(0);
+        var data = new byte[28 + record.Count];
+        PeBuilder.W32(data, 4, signature);
+        PeBuilder.W32(data, 12, 2);
+        PeBuilder.W32(data, 16, (uint)record.Count);
+        PeBuilder.W32(data, 20, rva + 28);
+        PeBuilder.W32(data, 24, fileOffsetOfSection + 28);
+        record.CopyTo(data, 28);
+        return new Table(data, rva, 28);
+    }
+
     /// <summary>x64 RUNTIME_FUNCTIONs (begin, end, unwind RVA).</summary>
     public static Table Pdata(uint rva, IReadOnlyList<(uint Begin, uint End, uint Unwind)> functions)
     {

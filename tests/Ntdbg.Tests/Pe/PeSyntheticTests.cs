@@ -224,4 +224,30 @@ public class PeSyntheticTests
         Assert.Equal(5, result.GetProperty("sections").GetArrayLength());
         Assert.Equal(@"d:\build\rich.pdb", result.GetProperty("debugDirectories").GetProperty("entries")[0].GetProperty("codeView").GetProperty("pdbPath").GetString());
     }
+
+    [Fact]
+    public void Nb10RecordIsReadAndPrintedAsWinDbgDoes()
+    {
+        // winmine.exe from Windows XP carried an NB10 record; WinDbg printed
+        // "cv           1c        13d0      7d0    Format: NB10, 3a98e856, 1, winmine.pdb".
+        var b = new PeBuilder(is64: false) { Characteristics = 0x10F, ImageBase = 0x1000000, SizeOfHeaders = 0x400 };
+        PeTables.Table? debug = null;
+        b.AddSection(".text", 0x60000020, rva =>
+        {
+            debug = PeTables.DebugNb10(rva, 0x400, 0x3a98e856, 1, "winmine.pdb");
+            return debug.Data;
+        });
+        b.Directory(6, debug!.DirectoryRva, debug.DirectorySize);
+        var bytes = b.Build();
+        using var file = MappedFile.FromBytes("winmine.exe", bytes);
+        var cv = PeImage.FromFile(file).ReadCodeView()!;
+        Assert.Equal(("NB10", 0x3a98e856u, 1u, "winmine.pdb"), (cv.Format, cv.Nb10Signature, cv.Age, cv.PdbPath));
+
+        var t = new FakeTarget { Machine = Ntdbg.Targets.Model.Machine.X86 };
+        t.Regions.Add(b.ImageBase, PeBuilder.MapImage(bytes, b));
+        var lines = Run.Lines(t, "!dh -s 1000000");
+        Assert.Equal("\tcv           1c        101c      41c\tFormat: NB10, 3a98e856, 1, winmine.pdb", lines[^1]);
+        Assert.Equal("\tType       Size     Address  Pointer", lines[^2]);
+        Assert.Equal("Debug Directories(1)", lines[^3]);
+    }
 }
