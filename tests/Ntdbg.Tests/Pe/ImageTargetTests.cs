@@ -61,6 +61,15 @@ public class ImageTargetTests
             Assert.Equal(file.AsSpan(pointer, fromFile).ToArray(), bytes[..fromFile]);
             // Past the raw data, inside the virtual size: zero-fill, which is the section's real content.
             Assert.All(bytes[fromFile..], b => Assert.Equal(0, b));
+
+            // RVA -> file offset: backed bytes map into the raw data, the zero-filled tail maps nowhere.
+            uint rva = (uint)s.Number("VirtualAddress");
+            if (fromFile > 0)
+            {
+                Assert.Equal(pointer, t.Image.RvaToFileOffset(rva));
+                Assert.Equal(pointer + fromFile - 1, t.Image.RvaToFileOffset(rva + (uint)fromFile - 1));
+            }
+            if (virtualSize > raw) Assert.Null(t.Image.RvaToFileOffset(rva + (uint)raw));
         }
 
         // Outside the image: holes with a reason, never zeros.
