@@ -29,7 +29,10 @@ public sealed partial class PeImage
             if (nameRva == 0 && firstThunk == 0) break; // the loader stops here too
 
             string dll = ReadAsciiZ(nameRva, Limits.MaxStringChars, $"name of import descriptor #{i}");
-            var functions = ReadThunks(originalFirstThunk != 0 ? originalFirstThunk : firstThunk, firstThunk, dll);
+            // Without a lookup table the names are only in the IAT, and a mapped image's IAT holds
+            // the bound addresses instead: the names are then unknown, not misread.
+            uint lookup = originalFirstThunk != 0 ? originalFirstThunk : Layout == PeLayout.File ? firstThunk : 0;
+            var functions = ReadThunks(lookup, firstThunk, dll);
             result.Add(new PeImportedModule(dll, originalFirstThunk, timeDateStamp, forwarderChain, nameRva, firstThunk, functions));
         }
         return result;

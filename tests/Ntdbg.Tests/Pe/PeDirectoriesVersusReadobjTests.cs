@@ -122,6 +122,15 @@ public class PeDirectoriesVersusReadobjTests
                 .Select(f => f.Number("StartAddress") - imageBase).ToList();
             Assert.Equal(starts.Take(ours.Count), ours.Select(f => (ulong)f.BeginAddress));
         }
+        // Lookup by address finds each function from its first to its last byte, and nothing in the gaps.
+        foreach (var f in ours.Where(f => f.EndAddress > f.BeginAddress).Take(200))
+        {
+            Assert.Equal(f, PeRuntimeFunctionTable.Find(ours, f.BeginAddress));
+            Assert.Equal(f, PeRuntimeFunctionTable.Find(ours, f.EndAddress!.Value - 1));
+            var after = PeRuntimeFunctionTable.Find(ours, f.EndAddress!.Value);
+            Assert.True(after == null || after.Value.BeginAddress == f.EndAddress);
+        }
+
         // Every field of every entry against the raw .pdata bytes from llvm-objdump (its unwind dumper crashes on some drivers).
         var section = image.SectionForRva(dir.VirtualAddress)!;
         var bytes = LlvmReadobj.SectionBytes(path, section.Name);

@@ -250,4 +250,27 @@ public class PeSyntheticTests
         Assert.Equal("\tType       Size     Address  Pointer", lines[^2]);
         Assert.Equal("Debug Directories(1)", lines[^3]);
     }
+
+    [Fact]
+    public void BoundIatWithoutLookupTableIsNotMisreadInMemory()
+    {
+        var b = RichDll();
+        var bytes = b.Build();
+        var idata = b.Sections.Single(s => s.Name == ".idata");
+        // Clear OriginalFirstThunk of the first descriptor: only the IAT names the imports.
+        Array.Clear(bytes, (int)idata.PointerToRawData, 4);
+        using var file = MappedFile.FromBytes("rich.dll", bytes);
+        Assert.Equal(["GetProcAddress", "ExitProcess", null], PeImage.FromFile(file).ReadImports()[0].Functions.Select(f => f.Name));
+
+        // In memory the loader has overwritten the IAT with addresses: names are unknown, not garbage.
+        var mapped = PeBuilder.MapImage(bytes, b);
+        var first = PeImage.FromFile(file).ReadImports()[0];
+        for (int k = 0; k < first.Functions.Count; k++)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(mapped.AsSpan((int)first.FirstThunk + k * 8), 0x7ffe_1234_0000UL + (ulong)k * 16);
+        var image = PeImage.FromMemory(new RegionMemory().Add(b.ImageBase, mapped), b.ImageBase);
+        var imports = image.ReadImports();
+        Assert.Equal("KERNEL32.dll", imports[0].DllName);
+        Assert.Empty(imports[0].Functions);
+        Assert.Equal(["RtlUnwind"], imports[1].Functions.Select(f => f.Name));
+    }
 }
