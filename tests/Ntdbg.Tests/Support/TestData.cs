@@ -25,10 +25,20 @@ public static class TestData
 
     private static string FindRepoRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
+        // The test binaries live under the repository only without --artifacts-path; with it
+        // (e.g. /tmp/art-<branch>) the walk from there finds nothing, so also walk up from this
+        // source file's compile-time location.
+        foreach (var start in new[] { AppContext.BaseDirectory, SourceDirectory() })
+        {
+            var dir = start.Length > 0 ? new DirectoryInfo(start) : null;
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx"))) dir = dir.Parent;
+            if (dir != null) return dir.FullName;
+        }
+        return Directory.GetCurrentDirectory();
     }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetDirectoryName(path) ?? "";
 }
 
 /// <summary>A fact that runs only when ../shared/testdata exists, and says so when it is skipped.</summary>
