@@ -132,6 +132,11 @@ public class DhSeedLayoutTests
         Assert.DoesNotContain("FILE HEADER VALUES", s);
         Assert.Equal(a, f + s);
         Assert.Equal(a, Run.Text(t, "!dh 8b5cc000"));
+        Assert.Equal(a, Run.Text(t, "!dh 8b5cc000 -a"));
+        Assert.StartsWith("Usage: dh [options] address", Run.Text(t, "!dh -h"));
+        Assert.StartsWith("Usage: dh [options] address", Run.Text(t, "!dh"));
+        Assert.StartsWith("!dh: unknown option -x", Run.Text(t, "!dh -x 8b5cc000"));
+        Assert.StartsWith("!dh: invalid extra argument", Run.Text(t, "!dh 8b5cc000 8b5cc000"));
     }
 
     [Fact]
