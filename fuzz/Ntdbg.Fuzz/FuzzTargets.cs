@@ -44,7 +44,7 @@ public static class FuzzTargets
             long budget = 64L << 20;
             target.Memory.VisitChunks(0, ulong.MaxValue, (addr, data) => (budget -= data.Length) > 0);
             if (target is Ntdbg.Targets.Image.ImageTarget image) PeFuzzTarget.ReadDirectories(image.Image);
-            using var session = new DebugSession(target);
+            var session = new DebugSession(target);
             var exec = new CommandExecutor(session);
             string first = target.Modules.Count > 0 ? $"0x{target.Modules[0].Base:x}" : "0";
             foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql", $"!dh {first}" })

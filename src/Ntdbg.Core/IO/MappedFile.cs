@@ -91,8 +91,13 @@ public sealed unsafe class MappedFile : IDisposable
     public uint U32(long offset, string what) => Read<uint>(offset, what);
     public ulong U64(long offset, string what) => Read<ulong>(offset, what);
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        // Several owners may share one mapping (a target and the session around it): dispose once.
+        if (_disposed) return;
+        _disposed = true;
         if (_view != null)
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();
