@@ -17,6 +17,7 @@ public static class FuzzTargets
     {
         ["any"] = TargetLoader.Open,
         ["minidump"] = path => Ntdbg.Targets.User.UserDumpTarget.Open(path),
+        ["pe"] = Ntdbg.Targets.Image.ImageTarget.Open,
     };
 
     public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
@@ -43,10 +44,11 @@ public static class FuzzTargets
             _ = target.UnloadedModules.Count;
             long budget = 64L << 20;
             target.Memory.VisitChunks(0, ulong.MaxValue, (addr, data) => (budget -= data.Length) > 0);
-            using var session = new DebugSession(target);
+            if (target is Ntdbg.Targets.Image.ImageTarget image) PeFuzzTarget.ReadDirectories(image.Image);
+            var session = new DebugSession(target);
             var exec = new CommandExecutor(session);
             string first = target.Modules.Count > 0 ? $"0x{target.Modules[0].Base:x}" : "0";
-            foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql" })
+            foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql", $"!dh {first}" })
                 _ = exec.Execute(cmd); // errors are results, not exceptions
         }
     }

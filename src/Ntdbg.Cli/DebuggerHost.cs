@@ -11,7 +11,7 @@ public sealed class DebuggerHost(CliOptions options, TextWriter output, TextRead
 {
     public int Run(ITarget target)
     {
-        using var session = new DebugSession(target, options.SymbolPath);
+        var session = new DebugSession(target, options.SymbolPath);
         var executor = new CommandExecutor(session);
         if (!options.Json && !options.Quiet) WriteBanner(target);
 

@@ -4,9 +4,8 @@ using Ntdbg.Targets.User;
 namespace Ntdbg.Targets;
 
 /// <summary>
-/// Opens any supported file by its magic. User minidumps ('MDMP') and kernel dumps ('PAGEDUMP'/'PAGEDU64')
-/// are built in; other kinds (PE images 'MZ') register themselves with <see cref="Register"/> so a target
-/// can be added without this class knowing it.
+/// Opens any supported file by its magic: user minidumps ('MDMP'), kernel dumps ('PAGEDUMP'/'PAGEDU64')
+/// and PE images ('MZ') are built in; further kinds join with <see cref="Register"/>.
 /// </summary>
 public static class TargetLoader
 {
@@ -18,6 +17,7 @@ public static class TargetLoader
     [
         (IsMinidump, path => UserDumpTarget.Open(path)),
         (IsKernelDump, path => Kernel.KernelDumpTarget.Open(path)),
+        (IsImage, path => Image.ImageTarget.Open(path)),
     ];
 
     /// <summary>
@@ -35,6 +35,9 @@ public static class TargetLoader
 
     /// <summary>'PAGEDUMP' (32-bit) or 'PAGEDU64' (64-bit) kernel crash dumps.</summary>
     public static bool IsKernelDump(ReadOnlySpan<byte> b) => b.StartsWith("PAGEDUMP"u8) || b.StartsWith("PAGEDU64"u8);
+
+    /// <summary>PE images (executables, DLLs, drivers) start with the DOS header's 'MZ'.</summary>
+    public static bool IsImage(ReadOnlySpan<byte> b) => b.StartsWith("MZ"u8);
 
     /// <summary>Opens a dump or image; throws <see cref="DumpFormatException"/> with one line when it cannot.</summary>
     public static ITarget Open(string path)

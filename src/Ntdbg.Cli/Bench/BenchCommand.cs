@@ -39,7 +39,7 @@ public static class BenchCommand
         {
             SyntheticDumpWriter.Write(path, bytes, plants);
             using var target = TargetLoader.Open(path);
-            using var session = new DebugSession(target);
+            var session = new DebugSession(target);
             var executor = new CommandExecutor(session);
             string cmd = $"s -a {SyntheticDumpWriter.BaseAddress:x} L?{bytes:x} \"Leak\"";
             double best = 0;

@@ -9,7 +9,7 @@ namespace Ntdbg.Commands.Session;
 /// The state a debugger session carries between commands: the target, the current thread and
 /// register context (changed by ~Ns, .cxr and .ecxr), pseudo-registers and the last display address.
 /// </summary>
-public sealed class DebugSession : IExpressionScope, IDisposable
+public sealed class DebugSession : IExpressionScope
 {
     private readonly ulong[] _userPseudo = new ulong[20];
 
@@ -143,6 +143,4 @@ public sealed class DebugSession : IExpressionScope, IDisposable
             _ => BitConverter.ToUInt64(b),
         };
     }
-
-    public void Dispose() => Target.Dispose();
 }

@@ -93,9 +93,9 @@ public sealed unsafe class MappedFile : IDisposable
 
     private bool _disposed;
 
-    /// <summary>Idempotent, so owners that share a file may each dispose it.</summary>
     public void Dispose()
     {
+        // Several owners may share one mapping (a target and the session around it): dispose once.
         if (_disposed) return;
         _disposed = true;
         if (_view != null)

@@ -63,16 +63,16 @@ public sealed class KernelDumpFile
             case KernelDumpType.Bitmap:
             case KernelDumpType.BitmapLive:
             case KernelDumpType.Summary when h.Is64:
-            {
-                if (!h.Is64) throw new DumpFormatException(File.Path, 0xf88, "32-bit bitmap dumps are not supported");
-                Bitmap = BitmapDumpHeader.Parse(File, hs);
-                var bits = File.Span(Bitmap.BitmapOffset, (int)Math.Min(Bitmap.BitmapBytes, int.MaxValue), "dump bitmap");
-                var map = new BitmapPageMap(bits, Bitmap.BitmapBits, (long)Bitmap.FirstPageOffset);
-                if (map.PresentPageCount != Bitmap.TotalPresentPages)
-                    _warnings.Add($"bitmap header says 0x{Bitmap.TotalPresentPages:x} pages are present but the bitmap has 0x{map.PresentPageCount:x} bits set");
-                Pages = map;
-                break;
-            }
+                {
+                    if (!h.Is64) throw new DumpFormatException(File.Path, 0xf88, "32-bit bitmap dumps are not supported");
+                    Bitmap = BitmapDumpHeader.Parse(File, hs);
+                    var bits = File.Span(Bitmap.BitmapOffset, (int)Math.Min(Bitmap.BitmapBytes, int.MaxValue), "dump bitmap");
+                    var map = new BitmapPageMap(bits, Bitmap.BitmapBits, (long)Bitmap.FirstPageOffset);
+                    if (map.PresentPageCount != Bitmap.TotalPresentPages)
+                        _warnings.Add($"bitmap header says 0x{Bitmap.TotalPresentPages:x} pages are present but the bitmap has 0x{map.PresentPageCount:x} bits set");
+                    Pages = map;
+                    break;
+                }
             case KernelDumpType.RdmpKernel:
             case KernelDumpType.RdmpKernelAndUser:
             case KernelDumpType.RdmpComplete:

@@ -151,6 +151,9 @@ public sealed class MinidumpFile : IDisposable
             throw Error(12, $"stream directory RVA 0x{rva:x} lies past the end of the file (size 0x{File.Length:x})");
         NoteExtent(rva + (long)n * MinidumpDirectoryEntry.Size);
         long fit = Math.Min(n, (File.Length - rva) / MinidumpDirectoryEntry.Size);
+        // Cut inside the directory the dump still opens with what it lists; with no entry at all nothing could be shown.
+        if (n > 0 && fit == 0)
+            throw Error(rva, $"stream directory ({n} entries) lies past the end of the file (size 0x{File.Length:x})");
         if (fit < n)
         {
             Warn($"stream directory: only {fit} of {n} entries lie within the file (truncated)");

@@ -260,8 +260,12 @@ public sealed class SyntheticKernelDumpTests
         pt.SetPte(notPresent, 0);
         var bytes = new KernelDumpBuilder
         {
-            Is64 = false, MachineImageType = 0x14c, PaeEnabled = true, MinorVersion = 7601,
-            DirectoryTableBase = pt.Cr3, Context = KernelDumpBuilder.X86Context(0x80501234, 0x80123000, 42),
+            Is64 = false,
+            MachineImageType = 0x14c,
+            PaeEnabled = true,
+            MinorVersion = 7601,
+            DirectoryTableBase = pt.Cr3,
+            Context = KernelDumpBuilder.X86Context(0x80501234, 0x80123000, 42),
             BugCheckParameters = [5, 6, 7, 8],
         }.Build(memory);
         using var t = Open(bytes);

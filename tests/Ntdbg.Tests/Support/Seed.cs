@@ -8,7 +8,14 @@ public static class Seed
         get
         {
             var p = System.IO.Path.GetFullPath(System.IO.Path.Combine(TestData.RepoRoot, "..", "shared", "seed", "ntdebugging-blog-page5.txt"));
-            return File.Exists(p) ? p : null;
+            if (File.Exists(p)) return p;
+            // Builds outside the repository (--artifacts-path) find shared/ through NTDBG_SHARED_TESTDATA.
+            if (TestData.SharedRoot is { } shared)
+            {
+                p = System.IO.Path.GetFullPath(System.IO.Path.Combine(shared, "..", "seed", "ntdebugging-blog-page5.txt"));
+                if (File.Exists(p)) return p;
+            }
+            return null;
         }
     }
 
