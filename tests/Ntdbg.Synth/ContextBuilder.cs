@@ -8,10 +8,28 @@ public static class ContextBuilder
 {
     private static readonly Dictionary<string, (int Offset, int Size)> X86Fields = new()
     {
-        ["dr0"] = (4, 4), ["dr1"] = (8, 4), ["dr2"] = (12, 4), ["dr3"] = (16, 4), ["dr6"] = (20, 4), ["dr7"] = (24, 4),
-        ["gs"] = (140, 4), ["fs"] = (144, 4), ["es"] = (148, 4), ["ds"] = (152, 4),
-        ["edi"] = (156, 4), ["esi"] = (160, 4), ["ebx"] = (164, 4), ["edx"] = (168, 4), ["ecx"] = (172, 4), ["eax"] = (176, 4),
-        ["ebp"] = (180, 4), ["eip"] = (184, 4), ["cs"] = (188, 4), ["efl"] = (192, 4), ["esp"] = (196, 4), ["ss"] = (200, 4),
+        ["dr0"] = (4, 4),
+        ["dr1"] = (8, 4),
+        ["dr2"] = (12, 4),
+        ["dr3"] = (16, 4),
+        ["dr6"] = (20, 4),
+        ["dr7"] = (24, 4),
+        ["gs"] = (140, 4),
+        ["fs"] = (144, 4),
+        ["es"] = (148, 4),
+        ["ds"] = (152, 4),
+        ["edi"] = (156, 4),
+        ["esi"] = (160, 4),
+        ["ebx"] = (164, 4),
+        ["edx"] = (168, 4),
+        ["ecx"] = (172, 4),
+        ["eax"] = (176, 4),
+        ["ebp"] = (180, 4),
+        ["eip"] = (184, 4),
+        ["cs"] = (188, 4),
+        ["efl"] = (192, 4),
+        ["esp"] = (196, 4),
+        ["ss"] = (200, 4),
     };
 
     private static readonly Dictionary<string, (int Offset, int Size)> X64Fields = BuildX64();
@@ -41,7 +59,13 @@ public static class ContextBuilder
         // P1Home..P6Home (48), ContextFlags, MxCsr, six 16-bit selectors, EFlags, Dr0-3, Dr6, Dr7, then the GPRs.
         var d = new Dictionary<string, (int, int)>
         {
-            ["mxcsr"] = (52, 4), ["cs"] = (56, 2), ["ds"] = (58, 2), ["es"] = (60, 2), ["fs"] = (62, 2), ["gs"] = (64, 2), ["ss"] = (66, 2),
+            ["mxcsr"] = (52, 4),
+            ["cs"] = (56, 2),
+            ["ds"] = (58, 2),
+            ["es"] = (60, 2),
+            ["fs"] = (62, 2),
+            ["gs"] = (64, 2),
+            ["ss"] = (66, 2),
             ["efl"] = (68, 4),
         };
         string[] debug = ["dr0", "dr1", "dr2", "dr3", "dr6", "dr7"];

@@ -111,7 +111,8 @@ public sealed class MinidumpBuilder
             BitConverter.TryWriteBytes(cpu.AsSpan(12), 0x906e9u);
             BitConverter.TryWriteBytes(cpu.AsSpan(16), 0xbfebfbffu);
             w.Bytes(cpu);
-        }));
+        }
+        ));
         return this;
     }
 
@@ -211,7 +212,8 @@ public sealed class MinidumpBuilder
             w.U32(threadId).U32(0).U32(code).U32(flags).U64(nestedRecord).U64(address).U32((uint)parameters.Length).U32(0);
             for (int i = 0; i < 15; i++) w.U64(i < parameters.Length ? parameters[i] : 0);
             w.U32((uint)context.Length).U32(rva(ctx));
-        }));
+        }
+        ));
         return this;
     }
 
@@ -240,7 +242,8 @@ public sealed class MinidumpBuilder
             }
             if (version >= 4) w.FixedUtf16(buildString, 260).FixedUtf16(dbgBuildString, 40);
             if (version >= 5) w.U32(528).U32(0x340).U64(0x7).Zeros(512).U32(0x12345678);
-        }));
+        }
+        ));
         return this;
     }
 
@@ -262,7 +265,8 @@ public sealed class MinidumpBuilder
             w.U16(2).U16(flags).U32(77);
             // PeakWorkingSetSize .. JobTotalCommitLimit: 18 ULONG64 fields in header order.
             for (int i = 1; i <= 18; i++) w.U64((ulong)i * 1000);
-        }));
+        }
+        ));
         return this;
     }
 

@@ -20,7 +20,7 @@ public sealed class ModuleTable
         var renamed = new List<ModuleInfo>(target.Modules.Count);
         foreach (var m in target.Modules)
         {
-            var mod = target.Kind == TargetKind.KernelDump && KernelImageNames.Contains(m.Name) ? m with { Name = "nt" } : m;
+            var mod = target.Kind == TargetKind.KernelDump && KernelImageNames.Contains(m.Name) ? m with { Name = "nt" } : m with { Name = Identifier(m.Name) };
             // WinDbg disambiguates duplicate names with the base address ("foo_7ff6a0000000").
             if (_byName.ContainsKey(mod.Name)) mod = mod with { Name = $"{mod.Name}_{mod.Base:x}" };
             _byName[mod.Name] = mod;
@@ -28,6 +28,18 @@ public sealed class ModuleTable
         }
         All = renamed;
         _byBase = [.. renamed.OrderBy(m => m.Base)];
+    }
+
+    /// <summary>
+    /// WinDbg turns characters that cannot appear in an expression into '_' ("api-ms-win-core" →
+    /// "api_ms_win_core"), so every module name can be typed as a value.
+    /// </summary>
+    public static string Identifier(string name)
+    {
+        var chars = name.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (!char.IsAsciiLetterOrDigit(chars[i]) && chars[i] != '_') chars[i] = '_';
+        return chars.Length == 0 ? "_" : new string(chars);
     }
 
     /// <summary>Modules in the target's own (load) order.</summary>

@@ -104,8 +104,11 @@ public static class MiscInfoStream
         if (version >= 2 && Has(MiscInfoFlags.ProcessorPowerInfo))
             info = info with
             {
-                ProcessorMaxMhz = Le.U32(s, 24), ProcessorCurrentMhz = Le.U32(s, 28), ProcessorMhzLimit = Le.U32(s, 32),
-                ProcessorMaxIdleState = Le.U32(s, 36), ProcessorCurrentIdleState = Le.U32(s, 40),
+                ProcessorMaxMhz = Le.U32(s, 24),
+                ProcessorCurrentMhz = Le.U32(s, 28),
+                ProcessorMhzLimit = Le.U32(s, 32),
+                ProcessorMaxIdleState = Le.U32(s, 36),
+                ProcessorCurrentIdleState = Le.U32(s, 40),
             };
         if (version >= 3)
             info = info with

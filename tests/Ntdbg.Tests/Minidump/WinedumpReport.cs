@@ -21,27 +21,27 @@ public sealed partial class WinedumpReport
     {
         public ulong Base, Size, CheckSum;
         public sealed class Handle
-    {
-        public ulong Value, Attributes, GrantedAccess, HandleCount, PointerCount;
-        public string? TypeName, ObjectName;
-    }
+        {
+            public ulong Value, Attributes, GrantedAccess, HandleCount, PointerCount;
+            public string? TypeName, ObjectName;
+        }
 
-    public sealed class ThreadInfo
-    {
-        public ulong ThreadId, DumpFlags, DumpError, ExitStatus, CreateTime, ExitTime, KernelTime, UserTime, StartAddress, Affinity;
-    }
+        public sealed class ThreadInfo
+        {
+            public ulong ThreadId, DumpFlags, DumpError, ExitStatus, CreateTime, ExitTime, KernelTime, UserTime, StartAddress, Affinity;
+        }
 
-    public sealed class Unloaded
-    {
-        public ulong Base, Size, CheckSum;
+        public sealed class Unloaded
+        {
+            public ulong Base, Size, CheckSum;
+            public DateTime TimeDateStamp;
+            public string Name = "";
+        }
+
         public DateTime TimeDateStamp;
-        public string Name = "";
-    }
-
-    public DateTime TimeDateStamp;
-    public List<Handle> Handles = [];
-    public List<ThreadInfo> ThreadInfos = [];
-    public List<Unloaded> UnloadedModules = [];
+        public List<Handle> Handles = [];
+        public List<ThreadInfo> ThreadInfos = [];
+        public List<Unloaded> UnloadedModules = [];
         public string Name = "";
         public string FileVersion = "", ProductVersion = "";
         public int CvRecordSize;
