@@ -19,7 +19,7 @@ installed() { # package[:arch]
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
 }
 
-wanted=(llvm wine64-tools)
+wanted=(llvm wine64-tools time)
 if [ "${NTDBG_REGENERATE_FIXTURES:-0}" = 1 ]; then
     wanted+=(clang lld wine wine64 mingw-w64)
 fi

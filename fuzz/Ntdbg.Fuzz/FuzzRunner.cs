@@ -26,7 +26,7 @@ public sealed class FuzzRunner(string opener, IReadOnlyList<byte[]> seeds, int r
             var task = Task.Run(() =>
             {
                 long start = GC.GetAllocatedBytesForCurrentThread();
-                FuzzTargets.Exercise(opener, path);
+                FuzzTargets.RunOne(opener, input, path);
                 return GC.GetAllocatedBytesForCurrentThread() - start;
             });
             bool finished;

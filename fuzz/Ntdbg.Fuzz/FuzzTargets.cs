@@ -13,12 +13,24 @@ namespace Ntdbg.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly Dictionary<string, Func<string, ITarget>> Openers = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// Each target: how to open a file of its kind, and the parser-specific in-memory toucher that
+    /// reaches every decoded structure (null for "any", which relies on format detection).
+    /// </summary>
+    public static readonly Dictionary<string, (Func<string, ITarget> Open, Action<byte[]>? Deep)> Targets = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["any"] = TargetLoader.Open,
-        ["minidump"] = path => Ntdbg.Targets.User.UserDumpTarget.Open(path),
-        ["pe"] = Ntdbg.Targets.Image.ImageTarget.Open,
+        ["any"] = (TargetLoader.Open, null),
+        ["minidump"] = (path => Ntdbg.Targets.User.UserDumpTarget.Open(path), MinidumpFuzzTarget.Run),
+        ["kernel"] = (path => Ntdbg.Targets.Kernel.KernelDumpTarget.Open(path), KernelDumpFuzzTarget.Run),
+        ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
     };
+
+    /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>
+    public static void RunOne(string target, byte[] input, string path)
+    {
+        Targets[target].Deep?.Invoke(input);
+        Exercise(target, path);
+    }
 
     public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
 
@@ -27,7 +39,7 @@ public static class FuzzTargets
         ITarget target;
         try
         {
-            target = Openers[opener](path);
+            target = Targets[opener].Open(path);
         }
         catch (DumpFormatException)
         {

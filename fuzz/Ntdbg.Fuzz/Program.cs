@@ -11,11 +11,11 @@ public static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine($"usage: Ntdbg.Fuzz <{string.Join('|', FuzzTargets.Openers.Keys)}> <seed file or folder>... [--iterations N] [--seed S]");
+            Console.Error.WriteLine($"usage: Ntdbg.Fuzz <{string.Join('|', FuzzTargets.Targets.Keys)}> <seed file or folder>... [--iterations N] [--seed S]");
             return 2;
         }
         string target = args[0];
-        if (!FuzzTargets.Openers.ContainsKey(target)) { Console.Error.WriteLine($"unknown target {target}"); return 2; }
+        if (!FuzzTargets.Targets.ContainsKey(target)) { Console.Error.WriteLine($"unknown target {target}"); return 2; }
         int iterations = 10000, seed = Environment.TickCount;
         var files = new List<string>();
         for (int i = 1; i < args.Length; i++)
