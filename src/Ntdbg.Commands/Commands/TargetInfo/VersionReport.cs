@@ -13,6 +13,7 @@ public sealed record VersionReport(
     string? BuildLab,
     ulong? KernelBase,
     ulong? PsLoadedModuleList,
+    bool ShowKernelBase,
     int PointerSize,
     string DumpFormat,
     TimeReport Time);

@@ -36,8 +36,9 @@ public sealed class VertargetCommand : ICommand
             sys?.ProductType switch { 1 => "WinNt", 2 => "LanManNt", 3 => "ServerNt", _ => null },
             suites,
             sys?.BuildLab,
-            k?.KernelBase,
+            k?.KernelBase is ulong kb && kb != 0 ? kb : null,
             k?.PsLoadedModuleList,
+            k != null,
             s.PointerSize,
             t.FormatDescription,
             TimeReport.From(s));

@@ -31,8 +31,12 @@ public sealed class VersionReportText : TextRenderer<VersionReport>
         if (r.Product != null)
             o.WriteLine($"Product: {r.Product}, suite: {string.Join(' ', r.Suites)}");
         if (r.BuildLab != null) o.WriteLine($"Edition build lab: {r.BuildLab}");
-        if (r.KernelBase is ulong kb)
-            o.WriteLine($"Kernel base = 0x{Hex.Pointer(kb, r.PointerSize)} PsLoadedModuleList = 0x{Hex.Pointer(r.PsLoadedModuleList ?? 0, r.PointerSize)}");
+        if (r.ShowKernelBase)
+        {
+            // Without a readable KDBG or module list the kernel base is unknown: say so, never print 0.
+            string kb = r.KernelBase is ulong b ? "0x" + Hex.Pointer(b, r.PointerSize) : "unavailable";
+            o.WriteLine($"Kernel base = {kb} PsLoadedModuleList = 0x{Hex.Pointer(r.PsLoadedModuleList ?? 0, r.PointerSize)}");
+        }
         TimeReportText.Write(r.Time, o);
     }
 }
