@@ -19,6 +19,8 @@ public static class JsonRendering
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter() },
         MaxDepth = 64,
+        // Output goes to terminals and files, not HTML: keep '+', '<' and quotes readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string Render(CommandOutcome outcome)
