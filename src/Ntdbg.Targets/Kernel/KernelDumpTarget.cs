@@ -1,3 +1,4 @@
+using Ntdbg.Targets.Contexts;
 using Ntdbg.Core.Errors;
 using Ntdbg.Core.IO;
 using Ntdbg.Core.Memory;
@@ -228,7 +229,7 @@ public sealed class KernelDumpTarget : IKernelTarget
             if (first == null) { first = bytes; firstAddress = prcb; }
             if (headerRsp is ulong rsp && _kdbg.OffsetPrcbProcStateContext is ushort ctxAt && ctxAt + 0x100 <= bytes.Length)
             {
-                var ctx = KernelContextReader.Parse(Machine, bytes.AsSpan(ctxAt));
+                var ctx = ContextDecoder.Decode(Machine, bytes.AsSpan(ctxAt), out _);
                 if (ctx != null && ctx.StackPointer == rsp) { address = prcb; return bytes; }
             }
         }
@@ -247,10 +248,10 @@ public sealed class KernelDumpTarget : IKernelTarget
 
     private RegisterContext? ReadHeaderContext()
     {
-        int size = KernelContextReader.SizeFor(Machine);
+        int size = ContextDecoder.FullSize(Machine);
         long offset = Dump.Triage?.Header.ContextOffset is uint o && o != 0 ? o : Header.ContextOffset;
         if (!_file.Contains(offset, size)) return null;
-        return KernelContextReader.Parse(Machine, _file.Span(offset, size, "CONTEXT"));
+        return ContextDecoder.Decode(Machine, _file.Span(offset, size, "CONTEXT"), out _);
     }
 
     private RegisterContext? ReadBugcheckContext()
@@ -258,9 +259,9 @@ public sealed class KernelDumpTarget : IKernelTarget
         if (_prcb == null || _kdbg?.OffsetPrcbContext is not ushort at || at + PointerSize > _prcb.Length) return null;
         ulong pointer = PointerSize == 8 ? Le.U64(_prcb, at) : Le.U32(_prcb, at);
         if (pointer == 0) return null;
-        var bytes = new byte[KernelContextReader.SizeFor(Machine)];
+        var bytes = new byte[ContextDecoder.FullSize(Machine)];
         if (Memory.Read(pointer, bytes, out _) < bytes.Length) return null;
-        var ctx = KernelContextReader.Parse(Machine, bytes);
+        var ctx = ContextDecoder.Decode(Machine, bytes, out _);
         return ctx != null && ctx.InstructionPointer != 0 ? ctx : null;
     }
 

@@ -1,3 +1,4 @@
+using Ntdbg.Targets.Contexts;
 using Ntdbg.Formats.Minidump;
 using Ntdbg.Targets.Model;
 

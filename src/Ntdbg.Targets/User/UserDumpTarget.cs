@@ -1,3 +1,4 @@
+using Ntdbg.Targets.Contexts;
 using Ntdbg.Core.Errors;
 using Ntdbg.Core.IO;
 using Ntdbg.Core.Memory;

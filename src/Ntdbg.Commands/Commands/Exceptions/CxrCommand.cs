@@ -3,7 +3,7 @@ using Ntdbg.Commands.Commands.Registers;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Core.Memory;
 using Ntdbg.Targets.Model;
-using Ntdbg.Targets.User;
+using Ntdbg.Targets.Contexts;
 
 namespace Ntdbg.Commands.Commands.Exceptions;
 
@@ -24,13 +24,9 @@ public sealed class CxrCommand : ICommand
         }
         ulong at = context.Args.ReadExpression();
         var machine = s.Target.Machine;
-        int size = machine switch
-        {
-            Machine.X86 => ContextDecoder.X86Size,
-            Machine.X64 => ContextDecoder.X64Size,
-            Machine.Arm64 => ContextDecoder.Arm64Size,
-            _ => throw new CommandException($".cxr: no CONTEXT layout for {machine.DisplayName()}"),
-        };
+        if (machine is not (Machine.X86 or Machine.X64 or Machine.Arm64))
+            throw new CommandException($".cxr: no CONTEXT layout for {machine.DisplayName()}");
+        int size = ContextDecoder.FullSize(machine);
         // Only the integer part is needed; the FP/vector tail may lie on a missing page.
         var buf = new byte[size];
         int n = s.Memory.Read(at, buf, out var fault);

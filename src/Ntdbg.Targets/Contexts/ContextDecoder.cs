@@ -1,7 +1,7 @@
 using Ntdbg.Core.IO;
 using Ntdbg.Targets.Model;
 
-namespace Ntdbg.Targets.User;
+namespace Ntdbg.Targets.Contexts;
 
 /// <summary>
 /// Decodes the CONTEXT records Windows writes into dumps: x86 (CONTEXT_i386, 0x2cc bytes), x64
@@ -22,6 +22,14 @@ public static class ContextDecoder
     public const uint ContextI386 = 0x00010000;
     public const uint ContextAmd64 = 0x00100000;
     public const uint ContextArm64 = 0x00400000;
+
+    /// <summary>The size of a whole CONTEXT record for the machine (what dumps and `.cxr` read).</summary>
+    public static int FullSize(Machine machine) => machine switch
+    {
+        Machine.X86 => X86Size,
+        Machine.Arm64 => Arm64Size,
+        _ => X64Size,
+    };
 
     public static int MinimumSize(Machine machine) => machine switch
     {
