@@ -63,6 +63,8 @@ public class MemoryCommandTests
         var lines = Run.Lines(t, "s -d 3000 L8 deadbeef");
         Assert.Single(lines);
         Assert.StartsWith("00000000`00003008  deadbeef", lines[0]);
+        BitConverter.GetBytes(0x48u).CopyTo(data, 0x10);
+        Assert.StartsWith("00000000`00003010  00000048", Run.Lines(t, "s -d 3000 L8 'H'")[0]);
     }
 
     [Fact]

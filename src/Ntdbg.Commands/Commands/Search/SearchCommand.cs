@@ -73,12 +73,24 @@ public sealed class SearchCommand : ICommand
                 bytes.AddRange(Encoding.Latin1.GetBytes(args.ReadQuoted()));
                 continue;
             }
-            ulong v = args.ReadExpression();
+            // WinDbg accepts character constants for values: s -d @rsp L100 'H'.
+            ulong v = args.Peek == '\'' ? ReadCharConstant(args) : args.ReadExpression();
             if (elementSize < 8 && v >> (elementSize * 8) != 0)
                 throw new CommandException($"Value {v:x} does not fit in {elementSize} byte(s)");
             for (int i = 0; i < elementSize; i++) bytes.Add((byte)(v >> (8 * i)));
         }
         if (bytes.Count == 0) throw new CommandException("Syntax error: a search pattern is missing");
         return [.. bytes];
+    }
+
+    /// <summary>'H' is 0x48; 'AB' is 0x4142, as a C multi-character constant.</summary>
+    private static ulong ReadCharConstant(Language.ArgumentReader args)
+    {
+        string word = args.ReadWord();
+        if (word.Length < 3 || word[^1] != '\'' || word.Length > 10)
+            throw new CommandException($"Syntax error at '{word}': a character constant is 1 to 8 characters in single quotes");
+        ulong v = 0;
+        foreach (char c in word[1..^1]) v = (v << 8) | (byte)c;
+        return v;
     }
 }
