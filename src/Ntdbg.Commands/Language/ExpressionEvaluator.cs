@@ -8,8 +8,12 @@ namespace Ntdbg.Commands.Language;
 /// </summary>
 public sealed class ExpressionEvaluator(IExpressionScope scope)
 {
+    /// <summary>Nesting deeper than this is refused, so hostile input cannot overflow the stack.</summary>
+    public const int MaxDepth = 200;
+
     private string _text = "";
     private int _pos;
+    private int _depth;
 
     public ulong Evaluate(string text)
     {
@@ -24,6 +28,7 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
     {
         _text = text;
         _pos = start;
+        _depth = 0;
         SkipSpaces();
         if (AtEnd) throw new ExpressionException($"Syntax error at '{text[start..]}'");
         value = ParseOr();
@@ -151,6 +156,19 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
     }
 
     private ulong ParseUnary()
+    {
+        if (++_depth > MaxDepth) throw new ExpressionException($"Expression too complex: nesting deeper than {MaxDepth} at '{Rest}'");
+        try
+        {
+            return ParseUnaryInner();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private ulong ParseUnaryInner()
     {
         SkipSpaces();
         char c = Peek();

@@ -41,6 +41,9 @@ public sealed class DebugSession : IExpressionScope
     /// <summary>Symbol resolvers added by the symbols layer (tried after module names).</summary>
     public List<ISymbolResolver> SymbolResolvers { get; } = [];
 
+    /// <summary>True while !for_each_module runs its command (it refuses to nest).</summary>
+    public bool InForEachModule { get; set; }
+
     /// <summary>Set by `q`.</summary>
     public bool QuitRequested { get; set; }
 

@@ -61,6 +61,18 @@ public class ExpressionTests
         Assert.Contains(message, e.Message);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(100_000)]
+    public void DeepNestingIsRefusedNotOverflowed(int depth)
+    {
+        string text = new string('(', depth) + "1" + new string(')', depth);
+        var ev = Session().CreateEvaluator();
+        if (depth <= ExpressionEvaluator.MaxDepth) Assert.Equal(1UL, ev.Evaluate(text));
+        else Assert.Contains("too complex", Assert.Throws<ExpressionException>(() => ev.Evaluate(text)).Message);
+        Assert.Throws<ExpressionException>(() => ev.Evaluate(new string('-', depth * 10) + "1" + new string(')', 1)));
+    }
+
     [Fact]
     public void StopsAtTheNextArgument()
     {

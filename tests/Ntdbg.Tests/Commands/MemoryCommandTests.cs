@@ -83,6 +83,15 @@ public class MemoryCommandTests
     }
 
     [Fact]
+    public void ForEachModuleRefusesToNest()
+    {
+        var t = new FakeTarget();
+        t.ModuleList.Add(new ModuleInfo("a.dll", 0x1000, 0x1000, 0, 0));
+        var text = Run.Text(t, "!for_each_module !for_each_module lm");
+        Assert.Contains("cannot be nested", text);
+    }
+
+    [Fact]
     public void ContinuesDisplayWhereTheLastOneEnded()
     {
         var t = new FakeTarget();

@@ -18,8 +18,24 @@ public sealed class ForEachModuleCommand : ICommand
             template = template[1..^1];
         if (template.Length == 0) throw new CommandException("!for_each_module: a command is required");
         var s = context.Session;
+        // One level only: nesting would run modules^depth commands.
+        if (s.InForEachModule) throw new CommandException("!for_each_module cannot be nested");
         var outcomes = new List<CommandOutcome>();
-        foreach (var m in s.Modules.ByBase)
+        s.InForEachModule = true;
+        try
+        {
+            RunForEach(context, template, outcomes);
+        }
+        finally
+        {
+            s.InForEachModule = false;
+        }
+        return new CompositeResult(outcomes);
+    }
+
+    private static void RunForEach(CommandContext context, string template, List<CommandOutcome> outcomes)
+    {
+        foreach (var m in context.Session.Modules.ByBase)
         {
             string cmd = template
                 .Replace("@#Base", $"0x{m.Base:x}", StringComparison.OrdinalIgnoreCase)
@@ -34,6 +50,5 @@ public sealed class ForEachModuleCommand : ICommand
             foreach (var o in context.Executor.ExecuteLine(cmd))
                 if (o.Result != null || o.Error != null) outcomes.Add(o);
         }
-        return new CompositeResult(outcomes);
     }
 }
