@@ -22,6 +22,11 @@ public static class Limits
     public const int MaxRuntimeFunctions = 4_000_000;
     /// <summary>Largest single read a display command will do (WinDbg's own range limit is 256 MiB).</summary>
     public const long MaxDisplayBytes = 256L * 1024 * 1024;
+    /// <summary>
+    /// Most bytes one display command reads and holds (L? lifts the range check, not this):
+    /// larger ranges belong in .writemem, which streams.
+    /// </summary>
+    public const long MaxDisplayOutputBytes = 16L * 1024 * 1024;
 
     public static int CheckCount(long count, int max, string what, string file, long offset)
     {

@@ -83,6 +83,14 @@ public class MemoryCommandTests
     }
 
     [Fact]
+    public void HugeDisplaysAreRefusedNotCut()
+    {
+        var t = new FakeTarget();
+        Assert.Contains("display limit", Run.Text(t, "db 0 L?ffffffffff"));
+        Assert.Contains("display limit", Run.Text(t, "da 0 L?ffffffff"));
+    }
+
+    [Fact]
     public void ForEachModuleRefusesToNest()
     {
         var t = new FakeTarget();

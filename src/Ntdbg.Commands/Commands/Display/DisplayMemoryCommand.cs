@@ -33,7 +33,7 @@ public sealed class DisplayMemoryCommand : ICommand
         ulong defaultBytes = format == DisplayFormat.PointersSymbols ? (ulong)(16 * size) : DefaultBytes;
         var range = context.Args.ReadRange(size, defaultBytes, (ulong)Limits.MaxDisplayBytes, s.NextDisplayAddress);
         if (!context.Args.AtEnd) throw new CommandException($"Syntax error at '{context.Args.Rest}'");
-        ulong length = Math.Min(range.Length, (ulong)Limits.MaxDisplayBytes);
+        ulong length = (ulong)DisplayLimit.Check(range.Length);
         var read = HoleyRead.Read(s.Memory, range.Start, (int)length);
         s.NextDisplayAddress = range.Start + length;
 

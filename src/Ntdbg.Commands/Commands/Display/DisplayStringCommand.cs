@@ -21,7 +21,7 @@ public sealed class DisplayStringCommand : ICommand
         bool unicode = context.Name.Equals("du", StringComparison.OrdinalIgnoreCase);
         int charSize = unicode ? 2 : 1;
         var range = context.Args.ReadRange(charSize, (ulong)(DefaultChars * charSize), (ulong)Limits.MaxDisplayBytes, s.NextDisplayAddress);
-        int length = (int)Math.Min(range.Length, (ulong)Limits.MaxDisplayBytes);
+        int length = (int)DisplayLimit.Check(range.Length);
         var read = HoleyRead.Read(s.Memory, range.Start, length);
 
         var lines = new List<StringDisplayLine>();
