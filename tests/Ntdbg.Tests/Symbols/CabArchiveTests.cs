@@ -95,3 +95,26 @@ public class CabArchiveTests
         Assert.Equal(7, problems.Count);
     }
 }
+
+/// <summary>Cabinets written by gcab (GNOME's cabinet tool, zlib-based MSZIP), an independent writer.</summary>
+public class GcabCabinetTests
+{
+    [ToolFact("gcab")]
+    public void Extracts_what_gcab_compressed_byte_for_byte()
+    {
+        var work = SymbolTestFiles.NewTempDir("gcab");
+        foreach (var name in new[] { "amdppm.pdb", "amdppm.sys", "Wdf01000.sys" })
+        {
+            var original = SymbolTestFiles.FindFile(name);
+            File.Copy(original, Path.Combine(work, name));
+            var cabPath = Path.Combine(work, name[..^1] + "_");
+            var psi = new System.Diagnostics.ProcessStartInfo(Tools.Find("gcab")!) { WorkingDirectory = work, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { "-c", "-z", "-n", cabPath, name }) psi.ArgumentList.Add(a);
+            using (var p = System.Diagnostics.Process.Start(psi)!) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+
+            var expanded = Path.Combine(work, name + ".out");
+            Assert.Null(Ntdbg.Symbols.Locators.SymbolFileCheck.ExpandCabinet(cabPath, name, expanded));
+            Assert.Equal(File.ReadAllBytes(original), File.ReadAllBytes(expanded));
+        }
+    }
+}
