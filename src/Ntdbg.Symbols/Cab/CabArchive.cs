@@ -111,6 +111,9 @@ public sealed class CabArchive
             var data = _file.Span(dataOffset, packed, "CFDATA block");
             if (unpacked > MsZipBlockInflater.MaxBlockOutput) throw new DumpFormatException(_file.Path, pos + 6, $"CFDATA block {b} declares {unpacked} bytes out (over 32 KiB)");
             if (unpacked == 0) throw new DumpFormatException(_file.Path, pos + 6, $"CFDATA block {b} is empty (continued blocks are not supported)");
+            uint stored = Le.U32(head, 0);
+            if (stored != 0 && CabChecksum.ForBlock(head[4..8], data) is var computed && computed != stored)
+                throw new DumpFormatException(_file.Path, pos, $"CFDATA block {b} checksum 0x{computed:x8} does not match the stored 0x{stored:x8}");
             var output = buffer.AsSpan(0, unpacked);
             if (folder.Compression == CabCompression.None)
             {

@@ -28,6 +28,9 @@ public sealed class CabBuilder
 
     public CabBlockEncoding Encoding { get; set; } = CabBlockEncoding.MsZipIndependent;
 
+    /// <summary>Write CFDATA checksums (else 0, "not computed").</summary>
+    public bool Checksums { get; set; }
+
     public CabBuilder Add(string name, byte[] data)
     {
         _files.Add((name, data));
@@ -64,8 +67,29 @@ public sealed class CabBuilder
             inFolder += (uint)_files[i].Data.Length;
         }
         foreach (var (packed, unpacked) in blocks)
-            w.U32(0).U16((ushort)packed.Length).U16((ushort)unpacked).Bytes(packed);
+        {
+            var sizes = new byte[4];
+            BitConverter.TryWriteBytes(sizes.AsSpan(0), (ushort)packed.Length);
+            BitConverter.TryWriteBytes(sizes.AsSpan(2), (ushort)unpacked);
+            w.U32(Checksums ? Checksum(sizes, Checksum(packed, 0)) : 0).Bytes(sizes).Bytes(packed);
+        }
         return w.ToArray();
+    }
+
+    /// <summary>MS-CAB 2.4 CSUMCompute: XOR of little-endian 32-bit words, leftover bytes shifted in first-byte-highest.</summary>
+    private static uint Checksum(byte[] bytes, uint seed)
+    {
+        uint sum = seed;
+        int i = 0;
+        for (; i + 4 <= bytes.Length; i += 4) sum ^= (uint)(bytes[i] | bytes[i + 1] << 8 | bytes[i + 2] << 16 | bytes[i + 3] << 24);
+        uint tail = 0;
+        switch (bytes.Length - i)
+        {
+            case 3: tail = (uint)(bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2]); break;
+            case 2: tail = (uint)(bytes[i] << 8 | bytes[i + 1]); break;
+            case 1: tail = bytes[i]; break;
+        }
+        return sum ^ tail;
     }
 
     private byte[] Encode(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> block)

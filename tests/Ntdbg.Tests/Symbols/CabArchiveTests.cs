@@ -92,7 +92,11 @@ public class CabArchiveTests
         var noCk = (byte[])good.Clone(); int firstData = BitConverter.ToInt32(good, 36); noCk[firstData + 8] = (byte)'X'; Expect(noCk);
         var bigBlock = (byte[])good.Clone(); BitConverter.TryWriteBytes(bigBlock.AsSpan(firstData + 6), (ushort)40000); Expect(bigBlock);
         var garbled = (byte[])good.Clone(); for (int i = firstData + 10; i < firstData + 60; i++) garbled[i] ^= 0x5A; Expect(garbled);
-        Assert.Equal(7, problems.Count);
+        var summed = new CabBuilder { Checksums = true }.Add("f.bin", Sample(70_000, 4)).Build();
+        Assert.Equal(Sample(70_000, 4), Extract(summed));
+        var flipped = (byte[])summed.Clone(); flipped[firstData + 8 + 100] ^= 0x01; Expect(flipped);
+        Assert.Contains("checksum", problems[^1]);
+        Assert.Equal(8, problems.Count);
     }
 }
 
