@@ -217,6 +217,11 @@ public sealed class HttpSymbolServer : ISymbolLocator
                 if (code is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
                     var next = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+                    {
+                        log.Add($"SYMSRV:  {url}: {status} -> {next} (not http, not followed)");
+                        return FetchResult.Fail(SymbolLookupStatus.ServerError, $"redirect to a non-http location {next}");
+                    }
                     log.Add($"SYMSRV:  {url}: {status} -> {next}");
                     return FetchResult.RedirectTo(next);
                 }
@@ -252,10 +257,15 @@ public sealed class HttpSymbolServer : ISymbolLocator
         return FetchResult.Fail(SymbolLookupStatus.ServerError, $"{lastProblem} (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})");
     }
 
-    private static async Task<FetchResult> ReceiveBodyAsync(Uri url, HttpResponseMessage response, string temp, SymbolLog log, CancellationToken cancel)
+    private async Task<FetchResult> ReceiveBodyAsync(Uri url, HttpResponseMessage response, string temp, SymbolLog log, CancellationToken cancel)
     {
         // Content-Length counts encoded bytes; compare only when the body is not content-encoded.
         long? declared = response.Content.Headers.ContentEncoding.Count == 0 ? response.Content.Headers.ContentLength : null;
+        if (declared > Options.MaxDownloadBytes)
+        {
+            log.Add($"SYMSRV:  {url}: {declared} bytes declared, over the {Options.MaxDownloadBytes} byte cap");
+            return FetchResult.Fail(SymbolLookupStatus.Corrupt, $"{declared} bytes declared, over the {Options.MaxDownloadBytes} byte cap");
+        }
         long written = 0;
         try
         {
@@ -267,6 +277,11 @@ public sealed class HttpSymbolServer : ISymbolLocator
             {
                 await file.WriteAsync(buffer.AsMemory(0, n), cancel).ConfigureAwait(false);
                 written += n;
+                if (written > Options.MaxDownloadBytes)
+                {
+                    log.Add($"SYMSRV:  {url}: body passes the {Options.MaxDownloadBytes} byte cap");
+                    return FetchResult.Fail(SymbolLookupStatus.Corrupt, $"body passes the {Options.MaxDownloadBytes} byte cap");
+                }
             }
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !cancel.IsCancellationRequested)

@@ -18,6 +18,8 @@ public sealed class SymbolServerOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>How long a 404 is remembered on disk (for the session it is remembered regardless).</summary>
     public TimeSpan NegativeCacheLifetime { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Largest body accepted (the biggest real PDBs are a few GiB).</summary>
+    public long MaxDownloadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
     public bool TryCompressed { get; set; } = true;
     public bool TryFilePointer { get; set; } = true;
     public string UserAgent { get; set; } = "Microsoft-Symbol-Server/10.0.0.0 (ntdbg)";
