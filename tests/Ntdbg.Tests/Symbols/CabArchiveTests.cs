@@ -122,3 +122,41 @@ public class GcabCabinetTests
         }
     }
 }
+
+public class CabMutationTests
+{
+    [Fact]
+    public void Mutated_cabinets_give_a_file_or_one_line_never_a_crash_or_hang()
+    {
+        var data = new byte[80_000];
+        new Random(7).NextBytes(data.AsSpan(0, 40_000));
+        data.AsSpan(0, 40_000).CopyTo(data.AsSpan(40_000)); // cross-block references
+        byte[][] seeds =
+        [
+            new CabBuilder { Encoding = CabBlockEncoding.MsZipCrossBlock }.Add("f.bin", data).Build(),
+            new CabBuilder { Encoding = CabBlockEncoding.MsZipIndependent, Checksums = true }.Add("a", data[..3000]).Add("f.bin", data).Build(),
+            new CabBuilder { Encoding = CabBlockEncoding.Stored }.Add("f.bin", data[..50_000]).Build(),
+        ];
+        var mutator = new Ntdbg.Fuzz.Mutator(11);
+        var rng = new Random(11);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int failures = 0;
+        for (int i = 0; i < 1500; i++)
+        {
+            var input = mutator.Mutate(seeds[rng.Next(seeds.Length)]);
+            try
+            {
+                using var file = MappedFile.FromBytes("m.cab", input);
+                var cab = CabArchive.Open(file);
+                foreach (var entry in cab.Files) cab.Extract(entry, Stream.Null);
+            }
+            catch (DumpFormatException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+                failures++;
+            }
+        }
+        Assert.True(failures > 100, $"only {failures} mutants were rejected: the mutator is not reaching the reader");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"1500 mutants took {watch.Elapsed}");
+    }
+}

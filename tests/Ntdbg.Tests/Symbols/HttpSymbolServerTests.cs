@@ -104,7 +104,7 @@ public class HttpSymbolServerTests
         Assert.Single(SymbolTestFiles.CachedFiles(cache));
     }
 
-    public static TheoryData<string> Failures => ["404", "500", "redirect-loop", "truncated", "garbage-cab", "garbage-pdb", "timeout"];
+    public static TheoryData<string> Failures => ["404", "500", "redirect-loop", "redirect-chain", "truncated", "garbage-cab", "garbage-pdb", "timeout"];
 
     [Theory]
     [MemberData(nameof(Failures))]
@@ -121,6 +121,11 @@ public class HttpSymbolServerTests
                 case "redirect-loop":
                     ctx.Response.StatusCode = 302;
                     ctx.Response.RedirectLocation = path.EndsWith("/a") ? "/" + path[..^2] : "/" + path + "/a";
+                    ctx.Response.Close();
+                    return true;
+                case "redirect-chain":
+                    ctx.Response.StatusCode = 301;
+                    ctx.Response.RedirectLocation = "/" + path + "/r";
                     ctx.Response.Close();
                     return true;
                 case "truncated":
@@ -160,6 +165,7 @@ public class HttpSymbolServerTests
             "404" => (SymbolLookupStatus.NotFound, "not found"),
             "500" => (SymbolLookupStatus.ServerError, "HTTP 500"),
             "redirect-loop" => (SymbolLookupStatus.ServerError, "redirect loop"),
+            "redirect-chain" => (SymbolLookupStatus.ServerError, "more than 10 redirects"),
             "truncated" => (SymbolLookupStatus.Corrupt, "truncated"),
             "garbage-cab" => (SymbolLookupStatus.Corrupt, "not a cabinet"),
             "garbage-pdb" => (SymbolLookupStatus.Corrupt, "not a PDB"),
@@ -253,5 +259,42 @@ public class HttpSymbolServerTests
         Assert.True(result.Found, result.Message);
         Assert.Equal(1, front.RequestCount);
         Assert.Equal(1, server.RequestCount);
+    }
+
+    [SharedDataFact(SymbolTestFiles.StoreDir)]
+    public async Task While_a_download_is_under_way_the_cache_holds_no_file_under_the_key()
+    {
+        var original = File.ReadAllBytes(SymbolTestFiles.FindFile("amdppm.pdb"));
+        using var release = new SemaphoreSlim(0);
+        using var server = new LoopbackSymbolServer(null);
+        server.Override = (ctx, path) =>
+        {
+            ctx.Response.ContentLength64 = original.Length;
+            ctx.Response.OutputStream.Write(original, 0, original.Length / 2);
+            ctx.Response.OutputStream.Flush();
+            release.Wait(TimeSpan.FromSeconds(20));
+            ctx.Response.OutputStream.Write(original, original.Length / 2, original.Length - original.Length / 2);
+            ctx.Response.Close();
+            return true;
+        };
+        var cache = SymbolTestFiles.NewTempDir("atomic");
+        var lookup = Chain(cache, server.Url, SymbolTestFiles.FastOptions()).FindAsync(SymbolTestFiles.AmdppmPdb, new SymbolLog());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string[] files;
+        while ((files = SymbolTestFiles.CachedFiles(cache)).Length == 0 || new FileInfo(files[0]).Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the download never started");
+            await Task.Delay(10);
+        }
+        var partial = Assert.Single(files);
+        Assert.EndsWith(CacheWriter.TempSuffix, partial);
+        Assert.False(Directory.Exists(Path.Combine(cache, "amdppm.pdb")));
+
+        release.Release();
+        var result = await lookup;
+        Assert.True(result.Found, result.Message);
+        Assert.Equal(original, File.ReadAllBytes(result.Path!));
+        Assert.Equal([result.Path!], SymbolTestFiles.CachedFiles(cache));
     }
 }
