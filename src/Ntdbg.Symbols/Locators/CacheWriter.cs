@@ -40,6 +40,25 @@ public sealed class CacheWriter
         return final;
     }
 
+    /// <summary>Deletes temporary files a crashed run left in the cache root (only ours, only old ones).</summary>
+    public int RemoveStalePartials(TimeSpan olderThan)
+    {
+        int removed = 0;
+        if (!Directory.Exists(Root)) return 0;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Root, "*" + TempSuffix))
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) < olderThan) continue;
+                Discard(file);
+                removed++;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return removed;
+    }
+
     public static void Discard(string? tempPath)
     {
         if (tempPath == null) return;

@@ -8,6 +8,9 @@ namespace Ntdbg.Symbols.Locators;
 /// </summary>
 public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient? http = null)
 {
+    /// <summary>A partial download older than this belongs to a run that died (a live one touches it constantly).</summary>
+    public static readonly TimeSpan StalePartialAge = TimeSpan.FromHours(1);
+
     private readonly Dictionary<string, NegativeCache> _negativeCaches = new(StringComparer.Ordinal);
 
     public SymbolServerOptions Options { get; } = options;
@@ -57,7 +60,10 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
     private NegativeCache NegativeFor(string cacheRoot)
     {
         if (!_negativeCaches.TryGetValue(cacheRoot, out var negative))
+        {
             _negativeCaches[cacheRoot] = negative = new NegativeCache(Path.Combine(cacheRoot, NegativeCache.FileName));
+            new CacheWriter(cacheRoot).RemoveStalePartials(StalePartialAge); // once per cache and session
+        }
         return negative;
     }
 

@@ -101,12 +101,16 @@ public class CabArchiveTests
 }
 
 /// <summary>Cabinets written by gcab (GNOME's cabinet tool, zlib-based MSZIP), an independent writer.</summary>
-public class GcabCabinetTests
+public class GcabCabinetTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [ToolFact("gcab")]
     public void Extracts_what_gcab_compressed_byte_for_byte()
     {
-        var work = SymbolTestFiles.NewTempDir("gcab");
+        var work = _temp.New("gcab");
         foreach (var name in new[] { "amdppm.pdb", "amdppm.sys", "Wdf01000.sys" })
         {
             var original = SymbolTestFiles.FindFile(name);

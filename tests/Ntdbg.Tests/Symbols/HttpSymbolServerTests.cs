@@ -7,8 +7,12 @@ using Ntdbg.Synth.Cab;
 namespace Ntdbg.Tests.Symbols;
 
 /// <summary>The symbol-server client against a loopback server holding ../shared/testdata/kernel/symstore.</summary>
-public class HttpSymbolServerTests
+public class HttpSymbolServerTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private static SymbolKey[] AllKeys() =>
         [SymbolTestFiles.AmdppmPdb, SymbolTestFiles.ImageKey("amdppm.sys"), SymbolTestFiles.ImageKey("Wdf01000.sys")];
 
@@ -31,7 +35,7 @@ public class HttpSymbolServerTests
     public async Task Downloads_pdb_and_images_then_a_second_run_is_fully_offline()
     {
         using var server = new LoopbackSymbolServer(SymbolTestFiles.Store);
-        var cache = SymbolTestFiles.NewTempDir("cache");
+        var cache = _temp.New("cache");
         await AssertAllFoundAndCached(Chain(cache, server.Url, SymbolTestFiles.FastOptions()), cache);
         Assert.Equal(3, server.RequestCount); // one GET each, the plain names exist
         Assert.True(File.Exists(Path.Combine(cache, "amdppm.pdb", "1C19FDDB27BB3399D9B45973EFEAFCF31", "amdppm.pdb")));
@@ -49,7 +53,7 @@ public class HttpSymbolServerTests
     public async Task Offline_switch_sends_nothing_and_says_so()
     {
         using var server = new LoopbackSymbolServer(SymbolTestFiles.Store);
-        var cache = SymbolTestFiles.NewTempDir("offline");
+        var cache = _temp.New("offline");
         var options = SymbolTestFiles.FastOptions();
         options.Offline = true;
         var result = await Chain(cache, server.Url, options).FindAsync(SymbolTestFiles.AmdppmPdb, new SymbolLog());
@@ -64,7 +68,7 @@ public class HttpSymbolServerTests
         foreach (var encoding in new[] { CabBlockEncoding.MsZipIndependent, CabBlockEncoding.MsZipCrossBlock, CabBlockEncoding.Stored })
         {
             // A server that holds only name.pd_ / name.sy_ (as symstore /compress writes them).
-            var root = SymbolTestFiles.NewTempDir("cabroot");
+            var root = _temp.New("cabroot");
             foreach (var key in AllKeys())
             {
                 var dir = Directory.CreateDirectory(Path.Combine(root, key.FileName, key.Index)).FullName;
@@ -72,7 +76,7 @@ public class HttpSymbolServerTests
                 File.WriteAllBytes(Path.Combine(dir, key.CompressedFileName), new CabBuilder { Encoding = encoding }.Add(key.FileName, bytes).Build());
             }
             using var server = new LoopbackSymbolServer(root);
-            var cache = SymbolTestFiles.NewTempDir("cabcache");
+            var cache = _temp.New("cabcache");
             await AssertAllFoundAndCached(Chain(cache, server.Url, SymbolTestFiles.FastOptions()), cache);
             Assert.Equal(6, server.RequestCount); // 404 for the plain name, then the compressed one
             Assert.Equal(3, server.CountFor("_"));
@@ -82,7 +86,7 @@ public class HttpSymbolServerTests
     [SharedDataFact(SymbolTestFiles.StoreDir)]
     public async Task File_ptr_responses_are_followed_or_reported()
     {
-        var root = SymbolTestFiles.NewTempDir("ptrroot");
+        var root = _temp.New("ptrroot");
         var pdb = SymbolTestFiles.AmdppmPdb;
         var dir = Directory.CreateDirectory(Path.Combine(root, pdb.FileName, pdb.Index)).FullName;
         File.WriteAllText(Path.Combine(dir, "file.ptr"), "PATH:" + SymbolTestFiles.FindFile("amdppm.pdb"));
@@ -91,7 +95,7 @@ public class HttpSymbolServerTests
         File.WriteAllText(Path.Combine(sysDir, "file.ptr"), "MSG: this file was withdrawn");
 
         using var server = new LoopbackSymbolServer(root);
-        var cache = SymbolTestFiles.NewTempDir("ptrcache");
+        var cache = _temp.New("ptrcache");
         var chain = Chain(cache, server.Url, SymbolTestFiles.FastOptions());
         var found = await chain.FindAsync(pdb, new SymbolLog());
         Assert.True(found.Found, found.Message);
@@ -148,7 +152,7 @@ public class HttpSymbolServerTests
                 default: return false; // 404
             }
         };
-        var cache = SymbolTestFiles.NewTempDir("fail");
+        var cache = _temp.New("fail");
         var options = SymbolTestFiles.FastOptions();
         options.RequestTimeout = TimeSpan.FromMilliseconds(300);
         options.MaxRetries = 1;
@@ -189,7 +193,7 @@ public class HttpSymbolServerTests
             LoopbackSymbolServer.Body(ctx, body);
             return true;
         };
-        var cache = SymbolTestFiles.NewTempDir("retry");
+        var cache = _temp.New("retry");
         var options = SymbolTestFiles.FastOptions();
         options.MaxRetries = 3;
         var chain = Chain(cache, server.Url, options);
@@ -208,7 +212,7 @@ public class HttpSymbolServerTests
     public async Task Twenty_concurrent_lookups_of_one_key_make_one_request()
     {
         using var server = new LoopbackSymbolServer(SymbolTestFiles.Store) { Delay = TimeSpan.FromMilliseconds(300) };
-        var cache = SymbolTestFiles.NewTempDir("coalesce");
+        var cache = _temp.New("coalesce");
         var chain = Chain(cache, server.Url, SymbolTestFiles.FastOptions());
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => chain.FindAsync(SymbolTestFiles.AmdppmPdb, new SymbolLog()))));
         Assert.All(results, r => Assert.True(r.Found, r.Message));
@@ -221,7 +225,7 @@ public class HttpSymbolServerTests
     public async Task A_404_is_remembered_for_the_session_and_on_disk()
     {
         using var server = new LoopbackSymbolServer(null);
-        var cache = SymbolTestFiles.NewTempDir("negative");
+        var cache = _temp.New("negative");
         var key = new SymbolKey("missing.pdb", "00112233445566778899AABBCCDDEEFF1");
         var first = await Chain(cache, server.Url, SymbolTestFiles.FastOptions()).FindAsync(key, new SymbolLog());
         Assert.Equal(SymbolLookupStatus.NotFound, first.Status);
@@ -254,7 +258,7 @@ public class HttpSymbolServerTests
             ctx.Response.Close();
             return true;
         };
-        var cache = SymbolTestFiles.NewTempDir("redirect");
+        var cache = _temp.New("redirect");
         var result = await Chain(cache, front.Url, SymbolTestFiles.FastOptions()).FindAsync(SymbolTestFiles.AmdppmPdb, new SymbolLog());
         Assert.True(result.Found, result.Message);
         Assert.Equal(1, front.RequestCount);
@@ -277,7 +281,7 @@ public class HttpSymbolServerTests
             ctx.Response.Close();
             return true;
         };
-        var cache = SymbolTestFiles.NewTempDir("atomic");
+        var cache = _temp.New("atomic");
         var lookup = Chain(cache, server.Url, SymbolTestFiles.FastOptions()).FindAsync(SymbolTestFiles.AmdppmPdb, new SymbolLog());
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -3,8 +3,12 @@ using Ntdbg.Symbols.Locators;
 
 namespace Ntdbg.Tests.Symbols;
 
-public class StoreLocatorTests
+public class StoreLocatorTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [SharedDataFact(SymbolTestFiles.StoreDir)]
     public async Task Directory_locator_finds_all_three_files_in_the_real_store_ignoring_case()
     {
@@ -20,7 +24,7 @@ public class StoreLocatorTests
     [Fact]
     public async Task Directory_locator_finds_flat_and_ext_folder_files()
     {
-        var dir = SymbolTestFiles.NewTempDir("flat");
+        var dir = _temp.New("flat");
         Directory.CreateDirectory(Path.Combine(dir, "pdb"));
         File.WriteAllText(Path.Combine(dir, "pdb", "Foo.PDB"), "x");
         File.WriteAllText(Path.Combine(dir, "bar.sys"), "y");
@@ -37,7 +41,7 @@ public class StoreLocatorTests
     [SharedDataFact(SymbolTestFiles.StoreDir)]
     public async Task Two_tier_store_with_index2_is_read_and_written_in_two_tiers()
     {
-        var store = SymbolTestFiles.NewTempDir("index2");
+        var store = _temp.New("index2");
         File.WriteAllText(Path.Combine(store, "index2.txt"), "");
         var key = SymbolTestFiles.AmdppmPdb;
         var twoTier = Path.Combine(store, "am", "amdppm.pdb", key.Index.ToLowerInvariant());
@@ -63,7 +67,7 @@ public class StoreLocatorTests
     [SharedDataFact(SymbolTestFiles.StoreDir)]
     public async Task File_ptr_in_a_store_redirects_to_its_path_or_gives_its_message()
     {
-        var store = SymbolTestFiles.NewTempDir("ptr");
+        var store = _temp.New("ptr");
         var key = SymbolTestFiles.AmdppmPdb;
         var dir = Path.Combine(store, key.FileName, key.Index);
         Directory.CreateDirectory(dir);
@@ -81,7 +85,7 @@ public class StoreLocatorTests
     [Fact]
     public void Negative_cache_persists_with_an_expiry()
     {
-        var dir = SymbolTestFiles.NewTempDir("neg");
+        var dir = _temp.New("neg");
         var file = Path.Combine(dir, NegativeCache.FileName);
         var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var key = new SymbolKey("a.pdb", "1");
@@ -91,5 +95,47 @@ public class StoreLocatorTests
         Assert.False(new NegativeCache(file, () => now).IsKnownMiss("http://other", key));
         File.AppendAllText(file, "garbage line\n\t\t\n99999999999999999999\tx\ty\n");
         Assert.True(new NegativeCache(file, () => now).IsKnownMiss("http://s", key));
+    }
+}
+
+public class CacheWriterTests : IDisposable
+{
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Stale_partial_downloads_are_removed_and_fresh_ones_and_other_files_kept()
+    {
+        var cache = _temp.New("stale");
+        var writer = new CacheWriter(cache);
+        var stale = writer.NewTempPath();
+        File.WriteAllText(stale, "half");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-3));
+        var fresh = writer.NewTempPath();
+        File.WriteAllText(fresh, "busy");
+        var other = Path.Combine(cache, "notes.txt");
+        File.WriteAllText(other, "mine");
+        Assert.Equal(1, writer.RemoveStalePartials(TimeSpan.FromHours(1)));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(other));
+    }
+
+    [Fact]
+    public void Commit_keeps_the_first_writer_when_two_race()
+    {
+        var cache = _temp.New("race");
+        var writer = new CacheWriter(cache);
+        var key = new SymbolKey("a.pdb", "1");
+        var first = writer.NewTempPath();
+        File.WriteAllText(first, "first");
+        var second = writer.NewTempPath();
+        File.WriteAllText(second, "second");
+        var path1 = writer.Commit(key, first);
+        var path2 = writer.Commit(key, second);
+        Assert.Equal(path1, path2);
+        Assert.Equal("first", File.ReadAllText(path1));
+        Assert.Equal([path1], SymbolTestFiles.CachedFiles(cache));
     }
 }

@@ -3,8 +3,12 @@ using Ntdbg.Tests.Support;
 
 namespace Ntdbg.Tests.Symbols;
 
-public class SymbolLocatorServiceTests
+public class SymbolLocatorServiceTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void Sympath_symfix_and_their_plus_forms_change_the_path()
     {
@@ -23,7 +27,7 @@ public class SymbolLocatorServiceTests
     public async Task Reload_style_lookup_of_many_keys_with_noisy_output()
     {
         using var server = new LoopbackSymbolServer(SymbolTestFiles.Store);
-        var cache = SymbolTestFiles.NewTempDir("service");
+        var cache = _temp.New("service");
         var service = new SymbolLocatorService(SymbolPath.Parse($"srv*{cache}*{server.Url}"), SymbolTestFiles.FastOptions()) { Noisy = true };
         var missing = new SymbolKey("nothere.sys", "12345678abc");
         SymbolKey[] keys = [SymbolTestFiles.AmdppmPdb, SymbolTestFiles.ImageKey("amdppm.sys"), missing, SymbolTestFiles.ImageKey("Wdf01000.sys")];

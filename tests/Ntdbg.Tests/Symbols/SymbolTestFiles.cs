@@ -29,13 +29,6 @@ public static class SymbolTestFiles
     public static string FindFile(string name) =>
         Directory.EnumerateFiles(Store, name, SearchOption.AllDirectories).Single();
 
-    public static string NewTempDir(string tag)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"ntdbg-symtest-{tag}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>Files in a cache other than the negative-cache list (which is allowed to remember misses).</summary>
     public static string[] CachedFiles(string cache) =>
         Directory.Exists(cache)
