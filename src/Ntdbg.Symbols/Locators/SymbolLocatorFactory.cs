@@ -15,16 +15,21 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
 
     public SymbolServerOptions Options { get; } = options;
 
+    /// <summary>What the last <see cref="Create"/> had to change (e.g. a Windows drive path as a cache on Linux).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+    private readonly List<string> _warnings = [];
+
     public SymbolLocatorChain Create(SymbolPath path)
     {
         var locators = new List<ISymbolLocator>();
+        _warnings.Clear();
         string? cache = null;
         foreach (var element in path.Elements)
         {
             switch (element.Kind)
             {
                 case SymbolPathElementKind.Cache:
-                    cache = ExpandHome(element.Folder ?? SymbolPath.DefaultCache);
+                    cache = LocalCache(element.Folder ?? SymbolPath.DefaultCache);
                     locators.Add(new FileCacheLocator(cache));
                     break;
                 case SymbolPathElementKind.Folder:
@@ -44,7 +49,7 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
         if (stores.Count == 0) stores.Add(cache ?? SymbolPath.DefaultCache);
         stores.Add(element.Upstream.Length == 0 ? SymbolPath.MicrosoftSymbolServer : element.Upstream);
 
-        var first = SymbolPathElement.IsUrl(stores[0]) ? ExpandHome(cache ?? SymbolPath.DefaultCache) : ExpandHome(stores[0]);
+        var first = SymbolPathElement.IsUrl(stores[0]) ? LocalCache(cache ?? SymbolPath.DefaultCache) : LocalCache(stores[0]);
         var firstCache = new FileCacheLocator(first);
         if (!SymbolPathElement.IsUrl(stores[0])) stores.RemoveAt(0);
         locators.Add(firstCache);
@@ -66,6 +71,25 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
         }
         return negative;
     }
+
+    /// <summary>
+    /// A cache folder usable here. A path written for Windows (`c:\symbols`, `\\server\share`) in an
+    /// inherited `_NT_SYMBOL_PATH` would otherwise become a folder literally named `c:\symbols` in
+    /// the current directory; on other systems the default cache stands in, with a warning.
+    /// </summary>
+    private string LocalCache(string path)
+    {
+        if (!OperatingSystem.IsWindows() && IsWindowsOnlyPath(path))
+        {
+            _warnings.Add($"cache {path} is a Windows path; using {SymbolPath.DefaultCache} instead");
+            return SymbolPath.DefaultCache;
+        }
+        return ExpandHome(path);
+    }
+
+    /// <summary>A drive-letter or UNC path.</summary>
+    public static bool IsWindowsOnlyPath(string path) =>
+        (path.Length >= 3 && char.IsAsciiLetter(path[0]) && path[1] == ':' && path[2] is '\\' or '/') || path.StartsWith(@"\\", StringComparison.Ordinal);
 
     /// <summary>`~/x` is the home folder's x (the shell does not expand it inside a symbol path).</summary>
     public static string ExpandHome(string path)

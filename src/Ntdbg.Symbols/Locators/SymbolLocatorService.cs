@@ -12,6 +12,9 @@ public sealed class SymbolLocatorService
     public SymbolServerOptions Options { get; }
     public SymbolPath Path { get; private set; }
     public SymbolLocatorChain Chain { get; private set; }
+    /// <summary>What building the chain for <see cref="Path"/> had to change (shown by `.sympath`).</summary>
+    public IReadOnlyList<string> Warnings => _factory.Warnings;
+
     /// <summary>`!sym noisy`: every attempt goes to the noisy output as it happens.</summary>
     public bool Noisy { get; set; }
 

@@ -106,4 +106,16 @@ public class SymbolPathTests
         Assert.Equal("/tmp/c2", ((HttpSymbolServer)chain.Locators[6]).Cache.Root);
         Assert.IsType<DirectoryLocator>(chain.Locators[0]);
     }
+
+    [Fact]
+    public void A_windows_cache_path_on_linux_falls_back_to_the_default_cache_with_a_warning()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var factory = new SymbolLocatorFactory(new SymbolServerOptions());
+        var chain = factory.Create(SymbolPath.Parse(@"srv*c:\symbols*https://msdl.microsoft.com/download/symbols"));
+        Assert.Equal(SymbolPath.DefaultCache, ((HttpSymbolServer)chain.Locators[1]).Cache.Root);
+        Assert.Contains(factory.Warnings, w => w.Contains(@"c:\symbols"));
+        factory.Create(SymbolPath.Parse("srv*/tmp/x*https://s.example"));
+        Assert.Empty(factory.Warnings);
+    }
 }
