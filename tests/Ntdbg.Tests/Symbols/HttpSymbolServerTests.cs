@@ -206,6 +206,9 @@ public class HttpSymbolServerTests : IDisposable
         Assert.Equal(SymbolLookupStatus.ServerError, failed.Status);
         Assert.Equal(3 + 4, server.RequestCount); // 1 + MaxRetries, then it gives up
         Assert.Contains("gave up after 4 attempts", failed.Message);
+        // Exponential backoff, capped: 5, 10, then 20 ms (the cap), never a fourth retry.
+        Assert.Equal(["in 5 ms", "in 10 ms", "in 20 ms"],
+            failed.Attempts.Where(a => a.Contains(": retry ")).Select(a => a[a.LastIndexOf(" in ")..].Trim()).ToArray());
     }
 
     [SharedDataFact(SymbolTestFiles.StoreDir)]
