@@ -4,7 +4,8 @@
 # packages that are missing and runs `apt-get update` once, only when something is missing.
 #
 #   always:                          llvm (llvm-readobj, llvm-pdbutil, llvm-objdump,
-#                                    llvm-symbolizer), wine64-tools (winedump)
+#                                    llvm-symbolizer), wine64-tools (winedump),
+#                                    gcab (independent cabinet writer for the CAB/MSZIP tests)
 #   NTDBG_REGENERATE_FIXTURES=1:     clang lld wine wine64 mingw-w64 (fixtures/generate.sh),
 #                                    and wine32:i386 for the x86 fixtures (best effort)
 set -euo pipefail
@@ -19,7 +20,7 @@ installed() { # package[:arch]
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
 }
 
-wanted=(llvm wine64-tools time)
+wanted=(llvm wine64-tools time gcab)
 if [ "${NTDBG_REGENERATE_FIXTURES:-0}" = 1 ]; then
     wanted+=(clang lld wine wine64 mingw-w64)
 fi
