@@ -1,0 +1,185 @@
+namespace Ntdbg.Symbols.Demangle;
+
+internal sealed partial class MsvcParser
+{
+    /// <summary>A symbol's name: its unqualified name (possibly an operator) and its scopes.</summary>
+    private QualifiedName ParseSymbolName()
+    {
+        var first = ParseUnqualifiedName(allowOperator: true);
+        return ParseScopes(first);
+    }
+
+    /// <summary>A type's name (class, struct, enum): no operators in first place.</summary>
+    private QualifiedName ParseTypeName()
+    {
+        var first = ParseUnqualifiedName(allowOperator: false);
+        return ParseScopes(first);
+    }
+
+    private NameNode ParseUnqualifiedName(bool allowOperator)
+    {
+        char c = Peek;
+        if (c >= '0' && c <= '9') return NameBackref();
+        // A symbol's own template name is not remembered; a type's is.
+        if (c == '?' && PeekAt(1) == '$') return ParseTemplateName(memorize: !allowOperator);
+        if (c == '?')
+        {
+            if (!allowOperator) throw Fail("operator in type name");
+            _pos++;
+            return ParseOperatorName();
+        }
+        return ParseSimpleName(memorize: true);
+    }
+
+    private NameNode NameBackref()
+    {
+        int i = Next() - '0';
+        if (i >= _names.Count) throw Fail("name back-reference out of range");
+        return _names[i];
+    }
+
+    private SimpleName ParseSimpleName(bool memorize)
+    {
+        int end = _s.IndexOf('@', _pos);
+        if (end <= _pos) throw Fail("empty or unterminated name");
+        var name = new SimpleName(_s.Substring(_pos, end - _pos));
+        _pos = end + 1;
+        if (memorize) MemorizeName(name);
+        return name;
+    }
+
+    private QualifiedName ParseScopes(NameNode first)
+    {
+        var parts = new List<NameNode> { first };
+        Enter();
+        while (!Consume('@'))
+        {
+            if (AtEnd) throw Fail("unterminated scope list");
+            if (parts.Count > 256) throw Fail("too many scopes");
+            parts.Add(ParseScope());
+        }
+        Leave();
+        parts.Reverse();
+        // Constructors and destructors are named after the class that encloses them.
+        if (first is StructorName s && parts.Count > 1) s.Class = StripToClassName(parts[^2]);
+        return new QualifiedName(parts);
+    }
+
+    private static NameNode StripToClassName(NameNode n) => n;
+
+    private NameNode ParseScope()
+    {
+        char c = Peek;
+        if (c >= '0' && c <= '9') return NameBackref();
+        if (c != '?') return ParseSimpleName(memorize: true);
+        char d = PeekAt(1);
+        if (d == '$') return ParseTemplateName(memorize: true);
+        if (d == '?')
+        {
+            // A function-local scope: the enclosing function's whole decorated name.
+            _pos++;
+            var saved = SaveBackrefs();
+            var sym = ParseSymbol();
+            RestoreBackrefs(saved);
+            return new LocalScopeName(sym);
+        }
+        if (d == 'A' && PeekAt(2) == '0' && PeekAt(3) == 'x')
+        {
+            _pos++;
+            int end = _s.IndexOf('@', _pos);
+            if (end < 0) throw Fail("unterminated anonymous namespace");
+            _pos = end + 1;
+            var anon = new SimpleName("`anonymous namespace'");
+            MemorizeName(anon);
+            return anon;
+        }
+        if (d == 'A' || d == 'B' || d == 'C' || d == 'D' || d == 'E' || d == 'F' || d == 'G' || d == 'H' ||
+            d == 'I' || d == 'J' || d == 'K' || d == 'L' || d == 'M' || d == 'N' || d == 'O' || d == 'P' ||
+            (d >= '0' && d <= '9'))
+        {
+            // A numbered block scope inside a function: `2'.
+            _pos++;
+            var n = ParseNumber();
+            return new SimpleName("`" + SignedText(n) + "'");
+        }
+        throw Fail("unknown scope");
+    }
+
+    private (List<NameNode>, List<TypeNode>) SaveBackrefs()
+    {
+        var saved = (_names, _types);
+        _names = new List<NameNode>();
+        _types = new List<TypeNode>();
+        return saved;
+    }
+
+    private void RestoreBackrefs((List<NameNode> Names, List<TypeNode> Types) saved)
+    {
+        _names = saved.Names;
+        _types = saved.Types;
+    }
+
+    /// <summary><c>?$name@args@</c>: the arguments have their own back-reference tables.</summary>
+    private NameNode ParseTemplateName(bool memorize)
+    {
+        _pos += 2;
+        Enter();
+        var saved = SaveBackrefs();
+        NameNode baseName;
+        if (Consume('?')) baseName = ParseOperatorName();
+        else baseName = ParseSimpleName(memorize: true);
+        var args = ParseTemplateArgs();
+        RestoreBackrefs(saved);
+        Leave();
+        var t = new TemplateName(baseName, args);
+        if (baseName is StructorName) { }
+        if (memorize) MemorizeName(t);
+        return t;
+    }
+
+    private List<TemplateArg> ParseTemplateArgs()
+    {
+        var args = new List<TemplateArg>();
+        while (!Consume('@'))
+        {
+            if (AtEnd) throw Fail("unterminated template arguments");
+            if (args.Count > 256) throw Fail("too many template arguments");
+            if (Consume("$$V") || Consume("$$Z") || Consume("$$$V")) continue;
+            if (Consume("$0"))
+            {
+                args.Add(new TextArg(SignedText(ParseNumber())));
+                continue;
+            }
+            if (Consume("$1"))
+            {
+                var saved = SaveBackrefs();
+                var sym = ParseSymbol();
+                RestoreBackrefs(saved);
+                args.Add(new SymbolArg(sym, "&"));
+                continue;
+            }
+            if (Consume("$E"))
+            {
+                var saved = SaveBackrefs();
+                var sym = ParseSymbol();
+                RestoreBackrefs(saved);
+                args.Add(new SymbolArg(sym, ""));
+                continue;
+            }
+            if (Consume("$D"))
+            {
+                args.Add(new TextArg("`template-parameter" + SignedText(ParseNumber()) + "'"));
+                continue;
+            }
+            if (Consume("$Q"))
+            {
+                args.Add(new TextArg("`non-type-template-parameter" + SignedText(ParseNumber()) + "'"));
+                continue;
+            }
+            if (Peek == '$' && PeekAt(1) != '$') throw Fail("unsupported template argument");
+            if (Consume("$$B")) { }
+            args.Add(new TypeArg(ParseType(TypeContext.TemplateArg)));
+        }
+        return args;
+    }
+}
