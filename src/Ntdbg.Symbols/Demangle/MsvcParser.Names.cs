@@ -77,13 +77,11 @@ internal sealed partial class MsvcParser
         if (d == '?')
         {
             // A function-local scope: the enclosing function's whole decorated name.
+            // It shares the back-reference tables of the name it scopes.
             _pos++;
-            var saved = SaveBackrefs();
-            var sym = ParseSymbol();
-            RestoreBackrefs(saved);
-            return new LocalScopeName(sym);
+            return new LocalScopeName(ParseSymbol());
         }
-        if (d == 'A' && PeekAt(2) == '0' && PeekAt(3) == 'x')
+        if (d == 'A')
         {
             _pos++;
             int end = _s.IndexOf('@', _pos);
@@ -95,7 +93,7 @@ internal sealed partial class MsvcParser
         }
         if (d == 'A' || d == 'B' || d == 'C' || d == 'D' || d == 'E' || d == 'F' || d == 'G' || d == 'H' ||
             d == 'I' || d == 'J' || d == 'K' || d == 'L' || d == 'M' || d == 'N' || d == 'O' || d == 'P' ||
-            (d >= '0' && d <= '9'))
+            d == '@' || (d >= '0' && d <= '9'))
         {
             // A numbered block scope inside a function: `2'.
             _pos++;
@@ -152,18 +150,12 @@ internal sealed partial class MsvcParser
             }
             if (Consume("$1"))
             {
-                var saved = SaveBackrefs();
-                var sym = ParseSymbol();
-                RestoreBackrefs(saved);
-                args.Add(new SymbolArg(sym, "&"));
+                args.Add(new SymbolArg(ParseSymbol(), "&"));
                 continue;
             }
             if (Consume("$E"))
             {
-                var saved = SaveBackrefs();
-                var sym = ParseSymbol();
-                RestoreBackrefs(saved);
-                args.Add(new SymbolArg(sym, ""));
+                args.Add(new SymbolArg(ParseSymbol(), ""));
                 continue;
             }
             if (Consume("$D"))

@@ -115,6 +115,6 @@ internal sealed partial class MsvcParser
             case '\v': sb.Append("\\v"); return;
         }
         if (c > 0x1F && c < 0x7F) sb.Append((char)c);
-        else sb.Append("\\x").Append(c.ToString("X", System.Globalization.CultureInfo.InvariantCulture));
+        else sb.Append("\\x").Append(c.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -80,6 +80,7 @@ internal sealed partial class MsvcParser
         {
             var variable = ParseSymbol();
             Expect('@');
+            Expect('@');
             dyn = new DynamicStructorName(what, null, variable);
         }
         else
@@ -92,7 +93,14 @@ internal sealed partial class MsvcParser
     private SymbolNode ParseEncoding(QualifiedName name, ConversionOperatorName? conversion)
     {
         char c = Peek;
-        if (c >= '0' && c <= '5') return ParseVariable(name);
+        if (c == '5')
+        {
+            // A local static guard: an optional index.
+            _pos++;
+            string index = AtEnd ? "" : "{" + SignedText(ParseNumber()) + "}";
+            return new NameOnlySymbol(new QualifiedName(new NameNode[] { name, new SimpleName(index) }), joiner: "");
+        }
+        if (c >= '0' && c <= '4') return ParseVariable(name);
         if (c == '6' || c == '7') return ParseSpecialTable(name);
         if (c == '9')
         {
@@ -113,11 +121,14 @@ internal sealed partial class MsvcParser
             _ => "",
         };
         var type = ParseType(TypeContext.Variable);
-        if (type is PointerType)
+        if (type is PointerType pointer)
         {
-            // The storage class of a pointer variable describes the pointee, already read.
+            // The storage class of a pointer variable repeats the pointee's qualifiers (and,
+            // for a pointer to member, its class).
             ParsePointerExtQuals();
-            ParseCvChar(allowMember: true);
+            var (cv, member) = ParseCvChar(allowMember: true);
+            if (member) ParseTypeName();
+            pointer.Pointee.Quals |= cv;
         }
         else
         {
@@ -147,6 +158,15 @@ internal sealed partial class MsvcParser
         string access = "";
         bool isStatic = false, isVirtual = false, isMember = true;
         string thunk = "", suffix = "";
+        if (c == '$' && Consume('B'))
+        {
+            // A vcall thunk: `vcall'{offset, {flat}}, no signature.
+            var offset = SignedText(ParseNumber());
+            Expect('A');
+            var cc = ParseCallingConvention();
+            var vsig = new FunctionSignature { CallingConvention = cc, OmitParameters = true };
+            return new FunctionSymbol(name, vsig, "[thunk]: ", "{" + offset + ", {flat}}");
+        }
         if (c == '$')
         {
             // Virtual-displacement thunks: $0..$5 vtordisp, $R0..$R5 vtordispex.
@@ -189,7 +209,8 @@ internal sealed partial class MsvcParser
 
         var sig = new FunctionSignature
         {
-            Prefix = access + (isStatic ? "static " : "") + (isVirtual ? "virtual " : ""),
+            Access = access,
+            Prefix = (isStatic ? "static " : "") + (isVirtual ? "virtual " : ""),
         };
         if (isMember) ParseThisQualifiers(sig);
         sig.CallingConvention = ParseCallingConvention();

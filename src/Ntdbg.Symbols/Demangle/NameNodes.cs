@@ -71,10 +71,10 @@ internal sealed class DynamicStructorName(string what, NameNode? name, SymbolNod
 {
     public override void Write(DemangleOutput o)
     {
-        o.Append('`').Append(what).Append(" '");
-        if (variable != null && o.WinDbgStyle) variable.WriteName(o);
-        else if (variable != null) variable.Write(o);
-        else name?.Write(o);
+        o.Append('`').Append(what).Append(' ');
+        if (variable != null && o.WinDbgStyle) { o.Append('\''); variable.WriteName(o); }
+        else if (variable != null) { o.Append('`'); variable.Write(o); }
+        else { o.Append('\''); name?.Write(o); }
         o.Append("''");
     }
 }
@@ -85,8 +85,11 @@ internal sealed class LocalScopeName(SymbolNode scope) : NameNode
     public override void Write(DemangleOutput o)
     {
         o.Append('`');
+        bool was = o.InLocalScope;
+        o.InLocalScope = true;
         if (o.WinDbgStyle) scope.WriteName(o);
         else scope.Write(o);
+        o.InLocalScope = was;
         o.Append('\'');
     }
 }

@@ -12,7 +12,10 @@ internal abstract class SymbolNode
 /// <summary>Return type, calling convention, parameters and qualifiers of a function.</summary>
 internal sealed class FunctionSignature
 {
+    /// <summary>"public: " and the like; llvm leaves it out inside a local scope's name.</summary>
+    public string Access { get; set; } = "";
     public string Prefix { get; set; } = "";
+    public bool OmitParameters { get; set; }
     public TypeNode? ReturnType { get; set; }
     public string CallingConvention { get; set; } = "";
     public List<TypeNode> Parameters { get; } = new();
@@ -30,6 +33,7 @@ internal sealed class FunctionSignature
 
     public void WriteParamsAndQualifiers(DemangleOutput o)
     {
+        if (OmitParameters) return;
         o.Append('(');
         string separator = o.WinDbgStyle ? "," : ", ";
         for (int i = 0; i < Parameters.Count; i++)
@@ -51,7 +55,9 @@ internal sealed class FunctionSymbol(NameNode name, FunctionSignature signature,
 {
     public override void Write(DemangleOutput o)
     {
-        o.Append(thunkPrefix).Append(signature.Prefix);
+        o.Append(thunkPrefix);
+        if (!o.InLocalScope) o.Append(signature.Access);
+        o.Append(signature.Prefix);
         signature.WriteReturnPre(o);
         if (signature.CallingConvention.Length > 0) o.Append(signature.CallingConvention).Append(' ');
         name.Write(o);
@@ -108,10 +114,19 @@ internal sealed class SpecialTableSymbol(NameNode name, Quals quals, IReadOnlyLi
 }
 
 /// <summary>A name with nothing else to say (RTTI descriptors, MD5-hashed names).</summary>
-internal sealed class NameOnlySymbol(NameNode name) : SymbolNode
+internal sealed class NameOnlySymbol(NameNode name, string joiner = "::") : SymbolNode
 {
-    public override void Write(DemangleOutput o) => name.Write(o);
-    public override void WriteName(DemangleOutput o) => name.Write(o);
+    public override void Write(DemangleOutput o) => WriteName(o);
+
+    public override void WriteName(DemangleOutput o)
+    {
+        if (joiner == "::" || name is not QualifiedName q) { name.Write(o); return; }
+        for (int i = 0; i < q.Components.Count; i++)
+        {
+            if (i > 0) o.Append(joiner);
+            q.Components[i].Write(o);
+        }
+    }
 }
 
 /// <summary><c>class Foo `RTTI Type Descriptor'</c>.</summary>

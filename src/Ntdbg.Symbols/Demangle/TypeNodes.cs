@@ -71,7 +71,8 @@ internal sealed class PointerType(TypeNode pointee, string op, NameNode? memberO
         else if (Pointee is ArrayType a)
         {
             a.Element.WritePre(o);
-            o.Append(" (");
+            o.SpaceIfNecessary();
+            o.Append('(');
         }
         else
         {
@@ -84,10 +85,18 @@ internal sealed class PointerType(TypeNode pointee, string op, NameNode? memberO
             o.Append("::");
         }
         o.Append(op);
-        if ((Quals & Quals.Const) != 0) o.Append("const");
-        if ((Quals & Quals.Volatile) != 0) o.Append((Quals & Quals.Const) != 0 ? " volatile" : "volatile");
-        if ((Quals & Quals.Unaligned) != 0) o.Append(" __unaligned");
-        if ((Quals & Quals.Restrict) != 0) o.Append(" __restrict");
+        // Qualifiers of the pointer itself follow the '*' directly: "*const __restrict".
+        bool first = true;
+        void Word(string w)
+        {
+            if (!first) o.Append(' ');
+            o.Append(w);
+            first = false;
+        }
+        if ((Quals & Quals.Const) != 0) Word("const");
+        if ((Quals & Quals.Volatile) != 0) Word("volatile");
+        if ((Quals & Quals.Unaligned) != 0) Word("__unaligned");
+        if ((Quals & Quals.Restrict) != 0) Word("__restrict");
     }
 
     public override void WritePost(DemangleOutput o)
@@ -134,7 +143,7 @@ internal sealed class ArrayType(TypeNode element, IReadOnlyList<string> dimensio
 
     public override void WritePost(DemangleOutput o)
     {
-        foreach (var d in dimensions) o.Append('[').Append(d).Append(']');
+        foreach (var d in dimensions) o.Append('[').Append(d == "0" ? "" : d).Append(']');
         Element.WritePost(o);
     }
 }
