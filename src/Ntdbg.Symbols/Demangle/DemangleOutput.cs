@@ -18,9 +18,6 @@ internal sealed class DemangleOutput
 
     public int Length => _text.Length;
 
-    /// <summary>True while writing the function that scopes a local name (access is omitted there).</summary>
-    public bool InLocalScope { get; set; }
-
     public DemangleOutput Append(string s)
     {
         if (_text.Length + s.Length > MaxLength) throw new DemangleFailure("output too long");

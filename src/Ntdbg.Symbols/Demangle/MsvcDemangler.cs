@@ -20,6 +20,8 @@ public static class MsvcDemangler
             if (style == DemangleStyle.NameOnly) symbol.WriteName(output);
             else symbol.Write(output);
             result = output.ToString();
+            // The Microsoft undecorator never puts a space after a comma in a name.
+            if (style == DemangleStyle.NameOnly) result = result.Replace(", ", ",", StringComparison.Ordinal);
             return true;
         }
         catch (DemangleFailure)

@@ -85,11 +85,8 @@ internal sealed class LocalScopeName(SymbolNode scope) : NameNode
     public override void Write(DemangleOutput o)
     {
         o.Append('`');
-        bool was = o.InLocalScope;
-        o.InLocalScope = true;
         if (o.WinDbgStyle) scope.WriteName(o);
         else scope.Write(o);
-        o.InLocalScope = was;
         o.Append('\'');
     }
 }
@@ -136,6 +133,7 @@ internal sealed class SymbolArg(SymbolNode symbol, string prefix) : TemplateArg
     public override void Write(DemangleOutput o)
     {
         o.Append(prefix);
-        symbol.Write(o);
+        if (o.WinDbgStyle) symbol.WriteName(o);
+        else symbol.Write(o);
     }
 }

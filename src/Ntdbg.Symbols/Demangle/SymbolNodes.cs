@@ -12,7 +12,7 @@ internal abstract class SymbolNode
 /// <summary>Return type, calling convention, parameters and qualifiers of a function.</summary>
 internal sealed class FunctionSignature
 {
-    /// <summary>"public: " and the like; llvm leaves it out inside a local scope's name.</summary>
+    /// <summary>"public: " and the like.</summary>
     public string Access { get; set; } = "";
     public string Prefix { get; set; } = "";
     public bool OmitParameters { get; set; }
@@ -56,7 +56,7 @@ internal sealed class FunctionSymbol(NameNode name, FunctionSignature signature,
     public override void Write(DemangleOutput o)
     {
         o.Append(thunkPrefix);
-        if (!o.InLocalScope) o.Append(signature.Access);
+        o.Append(signature.Access);
         o.Append(signature.Prefix);
         signature.WriteReturnPre(o);
         if (signature.CallingConvention.Length > 0) o.Append(signature.CallingConvention).Append(' ');
