@@ -28,6 +28,7 @@ public sealed class MsvcDemanglerRobustnessTests(ITestOutputHelper output)
     {
         var random = new Random(20261123);
         double worst = 0, total = 0;
+        string worstInput = "";
         int accepted = 0;
         var sw = new Stopwatch();
         for (int i = 0; i < 100_000; i++)
@@ -38,15 +39,23 @@ public sealed class MsvcDemanglerRobustnessTests(ITestOutputHelper output)
             bool name = MsvcDemangler.TryDemangle(input, DemangleStyle.NameOnly, out var b);
             double ms = sw.Elapsed.TotalMilliseconds;
             total += ms;
-            if (i >= 100) worst = Math.Max(worst, ms); // the first calls pay for JIT
+            if (i >= 100 && ms > worst)
+            {
+                // A slow call is timed again: a GC pause or a JIT tier-up is not the input's cost.
+                ms = Math.Min(ms, Enumerable.Range(0, 3).Min(_ => Time(() =>
+                {
+                    MsvcDemangler.TryDemangle(input, DemangleStyle.Full, out string _);
+                    MsvcDemangler.TryDemangle(input, DemangleStyle.NameOnly, out string _);
+                })));
+                if (ms > worst) (worst, worstInput) = (ms, input);
+            }
             Assert.Equal(full, name);
             Assert.NotNull(a);
             Assert.NotNull(b);
             if (full) accepted++;
         }
-        output.WriteLine($"100000 inputs: {accepted} accepted, mean {total / 100_000 * 1000:F1} us, worst {worst:F2} ms (both styles)");
-        // A few milliseconds at most, with room for a GC pause on a loaded 2-core machine.
-        Assert.True(worst < 25, $"slowest input took {worst:F2} ms");
+        output.WriteLine($"100000 inputs: {accepted} accepted, mean {total / 100_000 * 1000:F1} us, worst {worst:F2} ms (both styles, {worstInput})");
+        Assert.True(worst < 5, $"slowest input took {worst:F2} ms: {worstInput}");
     }
 
     private static string MakeInput(Random r, int i)
@@ -97,7 +106,7 @@ public sealed class MsvcDemanglerRobustnessTests(ITestOutputHelper output)
         Assert.False(MsvcDemangler.TryDemangle(deepTemplates, DemangleStyle.Full, out _));
         // Twenty nested pointers are fine.
         Assert.True(MsvcDemangler.TryDemangle("?x@@3" + string.Concat(Enumerable.Repeat("PEA", 20)) + "HEA", DemangleStyle.Full, out var ok));
-        Assert.Equal("int " + new string('*', 21) + "x", ok);
+        Assert.Equal("int " + new string('*', 20) + "x", ok);
     }
 
     [Fact]
