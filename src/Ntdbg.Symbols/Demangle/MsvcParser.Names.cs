@@ -61,11 +61,13 @@ internal sealed partial class MsvcParser
         Leave();
         parts.Reverse();
         // Constructors and destructors are named after the class that encloses them.
-        if (first is StructorName s && parts.Count > 1) s.Class = StripToClassName(parts[^2]);
+        if (parts.Count > 1)
+        {
+            if (first is StructorName s) s.Class = parts[^2];
+            else if (first is TemplateName { BaseName: StructorName ts }) ts.Class = parts[^2];
+        }
         return new QualifiedName(parts);
     }
-
-    private static NameNode StripToClassName(NameNode n) => n;
 
     private NameNode ParseScope()
     {
@@ -166,6 +168,19 @@ internal sealed partial class MsvcParser
             if (Consume("$Q"))
             {
                 args.Add(new TextArg("`non-type-template-parameter" + SignedText(ParseNumber()) + "'"));
+                continue;
+            }
+            if (Peek == '$' && (PeekAt(1) == 'H' || PeekAt(1) == 'I' || PeekAt(1) == 'J'))
+            {
+                // A pointer to member: {symbol, this-adjustment[, vbptr offset[, vbtable index]]}.
+                int extra = PeekAt(1) - 'H' + 1;
+                _pos += 2;
+                args.Add(new MemberPointerArg(ParseSymbol(), Enumerable.Range(0, extra).Select(_ => SignedText(ParseNumber())).ToArray()));
+                continue;
+            }
+            if (Consume("$$Y"))
+            {
+                args.Add(new TypeArg(new TagType("", ParseTypeName())));
                 continue;
             }
             if (Peek == '$' && PeekAt(1) != '$') throw Fail("unsupported template argument");

@@ -155,6 +155,12 @@ internal sealed partial class MsvcParser
     private SymbolNode ParseFunction(QualifiedName name, ConversionOperatorName? conversion)
     {
         char c = Next();
+        string externC = "";
+        if (c == '$' && Consume("$J0"))
+        {
+            externC = "extern \"C\" ";
+            c = Next();
+        }
         string access = "";
         bool isStatic = false, isVirtual = false, isMember = true;
         string thunk = "", suffix = "";
@@ -209,7 +215,7 @@ internal sealed partial class MsvcParser
 
         var sig = new FunctionSignature
         {
-            Access = access,
+            Access = externC + access,
             Prefix = (isStatic ? "static " : "") + (isVirtual ? "virtual " : ""),
         };
         if (isMember) ParseThisQualifiers(sig);

@@ -227,8 +227,8 @@ internal sealed partial class MsvcParser
             'M' or 'N' => "__clrcall",
             'O' or 'P' => "__eabi",
             'Q' => "__vectorcall",
-            'S' => "__swift_1",
-            'W' => "__swift_2",
+            'S' => "__attribute__((__swiftcall__))",
+            'W' => "__attribute__((__swiftasynccall__))",
             _ => throw Fail("unknown calling convention"),
         };
     }

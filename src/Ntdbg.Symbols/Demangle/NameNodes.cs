@@ -137,3 +137,16 @@ internal sealed class SymbolArg(SymbolNode symbol, string prefix) : TemplateArg
         else symbol.Write(o);
     }
 }
+
+/// <summary><c>{symbol, 0, 4}</c>: a pointer to member with its adjustments.</summary>
+internal sealed class MemberPointerArg(SymbolNode symbol, string[] offsets) : TemplateArg
+{
+    public override void Write(DemangleOutput o)
+    {
+        o.Append('{');
+        if (o.WinDbgStyle) symbol.WriteName(o);
+        else symbol.Write(o);
+        foreach (var n in offsets) o.Append(", ").Append(n);
+        o.Append('}');
+    }
+}

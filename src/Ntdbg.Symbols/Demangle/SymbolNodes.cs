@@ -136,7 +136,8 @@ internal sealed class TypeDescriptorSymbol(TypeNode type) : SymbolNode
     {
         type.WritePre(o);
         type.WritePost(o);
-        o.Append(" `RTTI Type Descriptor'");
+        o.SpaceIfNecessary();
+        o.Append("`RTTI Type Descriptor'");
     }
 
     public override void WriteName(DemangleOutput o) => Write(o);

@@ -49,7 +49,7 @@ internal sealed class TagType(string keyword, NameNode name) : TypeNode
 {
     public override void WritePre(DemangleOutput o)
     {
-        if (!o.WinDbgStyle) o.Append(keyword).Append(' ');
+        if (!o.WinDbgStyle && keyword.Length > 0) o.Append(keyword).Append(' ');
         name.Write(o);
         QualsText.WriteSuffix(o, Quals);
     }
