@@ -133,7 +133,7 @@ internal sealed class SymbolArg(SymbolNode symbol, string prefix) : TemplateArg
     public override void Write(DemangleOutput o)
     {
         o.Append(prefix);
-        if (o.WinDbgStyle) symbol.WriteName(o);
+        if (o.WinDbgStyle) symbol.WriteNameAndParameters(o);
         else symbol.Write(o);
     }
 }
@@ -144,7 +144,7 @@ internal sealed class MemberPointerArg(SymbolNode symbol, string[] offsets) : Te
     public override void Write(DemangleOutput o)
     {
         o.Append('{');
-        if (o.WinDbgStyle) symbol.WriteName(o);
+        if (o.WinDbgStyle) symbol.WriteNameAndParameters(o);
         else symbol.Write(o);
         foreach (var n in offsets) o.Append(", ").Append(n);
         o.Append('}');

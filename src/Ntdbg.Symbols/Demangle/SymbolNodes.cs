@@ -7,6 +7,10 @@ internal abstract class SymbolNode
 
     /// <summary>The scope-qualified name alone, as WinDbg's x/ln/k show it.</summary>
     public abstract void WriteName(DemangleOutput o);
+
+    /// <summary>The name, and a function's parameter list (a symbol used as a template argument,
+    /// where overloads must stay apart).</summary>
+    public virtual void WriteNameAndParameters(DemangleOutput o) => WriteName(o);
 }
 
 /// <summary>Return type, calling convention, parameters and qualifiers of a function.</summary>
@@ -70,6 +74,12 @@ internal sealed class FunctionSymbol(NameNode name, FunctionSignature signature,
     {
         name.Write(o);
         o.Append(nameSuffix);
+    }
+
+    public override void WriteNameAndParameters(DemangleOutput o)
+    {
+        WriteName(o);
+        signature.WriteParamsAndQualifiers(o);
     }
 }
 

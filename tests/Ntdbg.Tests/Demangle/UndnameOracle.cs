@@ -86,7 +86,8 @@ internal static class UndnameOracle
     /// type descriptors (llvm drops the type, we keep it) are outside the mapping.
     /// </summary>
     public static bool IsNameOnlyComparable(string decorated) =>
-        !Regex.IsMatch(decorated, @"@\?([0-9]|[A-P]*@)\?\?") && !decorated.StartsWith("??_R0", StringComparison.Ordinal);
+        decorated.StartsWith("??_C@", StringComparison.Ordinal)
+        || (!Regex.IsMatch(decorated[1..], @"\?([0-9]|[A-P]*@)\?\?") && !decorated.StartsWith("??_R0", StringComparison.Ordinal));
 
     private static string StripParameterList(string s)
     {
