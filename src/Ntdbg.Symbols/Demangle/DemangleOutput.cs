@@ -8,7 +8,7 @@ namespace Ntdbg.Symbols.Demangle;
 /// </summary>
 internal sealed class DemangleOutput
 {
-    public const int MaxLength = 16 * 1024;
+    public const int MaxLength = 64 * 1024;
     private readonly StringBuilder _text = new();
 
     public DemangleOutput(bool winDbgStyle) => WinDbgStyle = winDbgStyle;

@@ -132,7 +132,6 @@ internal sealed partial class MsvcParser
         RestoreBackrefs(saved);
         Leave();
         var t = new TemplateName(baseName, args);
-        if (baseName is StructorName) { }
         if (memorize) MemorizeName(t);
         return t;
     }
@@ -185,7 +184,7 @@ internal sealed partial class MsvcParser
             }
             if (Peek == '$' && PeekAt(1) != '$') throw Fail("unsupported template argument");
             if (Consume("$$B")) { }
-            args.Add(new TypeArg(ParseType(TypeContext.TemplateArg)));
+            args.Add(new TypeArg(ParseType()));
         }
         return args;
     }

@@ -43,7 +43,7 @@ internal sealed partial class MsvcParser
         if (Consume("?_C@_")) return ParseStringLiteral();
         if (Consume("?_R0"))
         {
-            var type = ParseType(TypeContext.Return);
+            var type = ParseType();
             if (!Consume("@8")) throw Fail("bad type descriptor");
             return new TypeDescriptorSymbol(type);
         }
@@ -120,7 +120,7 @@ internal sealed partial class MsvcParser
             '2' => "public: static ",
             _ => "",
         };
-        var type = ParseType(TypeContext.Variable);
+        var type = ParseType();
         if (type is PointerType pointer)
         {
             // The storage class of a pointer variable repeats the pointee's qualifiers (and,

@@ -1,14 +1,5 @@
 namespace Ntdbg.Symbols.Demangle;
 
-internal enum TypeContext
-{
-    Parameter,
-    Return,
-    TemplateArg,
-    Pointee,
-    Variable,
-}
-
 internal sealed partial class MsvcParser
 {
     private static readonly Dictionary<char, string> Builtins = new()
@@ -26,12 +17,12 @@ internal sealed partial class MsvcParser
         ['G'] = "unsigned __int16", ['H'] = "__int32", ['I'] = "unsigned __int32",
     };
 
-    private TypeNode ParseType(TypeContext context)
+    private TypeNode ParseType()
     {
         Enter();
         try
         {
-            return ParseTypeInner(context);
+            return ParseTypeInner();
         }
         finally
         {
@@ -39,7 +30,7 @@ internal sealed partial class MsvcParser
         }
     }
 
-    private TypeNode ParseTypeInner(TypeContext context)
+    private TypeNode ParseTypeInner()
     {
         char c = Next();
         if (Builtins.TryGetValue(c, out var builtin)) return new PrimitiveType(builtin);
@@ -71,18 +62,18 @@ internal sealed partial class MsvcParser
                 {
                     // A qualified class type in return, variable or template position: ?A, ?B (const)...
                     var q = ParseCvChar(allowMember: false).Quals;
-                    var t = ParseType(context);
+                    var t = ParseType();
                     t.Quals |= q;
                     return t;
                 }
             case '$':
-                return ParseDollarType(context);
+                return ParseDollarType();
             default:
                 throw Fail("unknown type code");
         }
     }
 
-    private TypeNode ParseDollarType(TypeContext context)
+    private TypeNode ParseDollarType()
     {
         if (!Consume('$')) throw Fail("unknown $ type");
         char c = Next();
@@ -98,11 +89,11 @@ internal sealed partial class MsvcParser
                     if (d == '8' && Consume("@@")) return new FunctionType(ParseFunctionTail(memberOf: true));
                     throw Fail("bad function type");
                 }
-            case 'B': return ParseType(context);
+            case 'B': return ParseType();
             case 'C':
                 {
                     var q = ParseCvChar(allowMember: false).Quals;
-                    var t = ParseType(context);
+                    var t = ParseType();
                     t.Quals |= q;
                     return t;
                 }
@@ -166,7 +157,7 @@ internal sealed partial class MsvcParser
         {
             var (cv, member) = ParseCvChar(allowMember: true);
             if (member) memberOf = ParseTypeName();
-            pointee = ParseType(TypeContext.Pointee);
+            pointee = ParseType();
             pointee.Quals |= cv;
         }
         // Unaligned applies to the pointee in llvm's layout; restrict stays on the pointer.
@@ -180,7 +171,7 @@ internal sealed partial class MsvcParser
         if (negative || count == 0 || count > 32) throw Fail("bad array rank");
         var dims = new List<string>();
         for (ulong i = 0; i < count; i++) dims.Add(SignedText(ParseNumber()));
-        var element = ParseType(TypeContext.Pointee);
+        var element = ParseType();
         return new ArrayType(element, dims);
     }
 
@@ -236,7 +227,7 @@ internal sealed partial class MsvcParser
     private TypeNode? ParseReturnType()
     {
         if (Consume('@')) return null;
-        return ParseType(TypeContext.Return);
+        return ParseType();
     }
 
     private void ParseParameters(FunctionSignature sig)
@@ -263,7 +254,7 @@ internal sealed partial class MsvcParser
                 continue;
             }
             int start = _pos;
-            var t = ParseType(TypeContext.Parameter);
+            var t = ParseType();
             if (_pos - start > 1) MemorizeType(t);
             sig.Parameters.Add(t);
         }

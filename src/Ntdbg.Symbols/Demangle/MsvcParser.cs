@@ -81,12 +81,6 @@ internal sealed partial class MsvcParser
         return (value, negative);
     }
 
-    private long ParseSigned()
-    {
-        var (v, neg) = ParseNumber();
-        return neg ? -(long)v : (long)v;
-    }
-
     private static string SignedText((ulong Value, bool Negative) n) =>
         n.Negative && n.Value != 0 ? "-" + n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
                                   : n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
