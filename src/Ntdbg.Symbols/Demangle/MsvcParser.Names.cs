@@ -93,16 +93,21 @@ internal sealed partial class MsvcParser
             MemorizeName(anon);
             return anon;
         }
-        if (d == 'A' || d == 'B' || d == 'C' || d == 'D' || d == 'E' || d == 'F' || d == 'G' || d == 'H' ||
-            d == 'I' || d == 'J' || d == 'K' || d == 'L' || d == 'M' || d == 'N' || d == 'O' || d == 'P' ||
-            d == '@' || (d >= '0' && d <= '9'))
+        // A numbered block scope inside a function (`2'), always followed by the function's
+        // decorated name; anything else starting with '?' is read as a plain identifier.
+        int start = _pos;
+        _pos++;
+        try
         {
-            // A numbered block scope inside a function: `2'.
-            _pos++;
             var n = ParseNumber();
-            return new SimpleName("`" + SignedText(n) + "'");
+            if (Peek == '?' && PeekAt(1) == '?') return new SimpleName("`" + SignedText(n) + "'");
         }
-        throw Fail("unknown scope");
+        catch (DemangleFailure)
+        {
+            // not a number: fall through to the identifier reading
+        }
+        _pos = start;
+        return ParseSimpleName(memorize: true);
     }
 
     private (List<NameNode>, List<TypeNode>) SaveBackrefs()

@@ -125,7 +125,9 @@ internal sealed partial class MsvcParser
         {
             // The storage class of a pointer variable repeats the pointee's qualifiers (and,
             // for a pointer to member, its class).
-            ParsePointerExtQuals();
+            var ext = ParsePointerExtQuals();
+            pointer.Quals |= ext & Quals.Restrict;
+            pointer.Pointee.Quals |= ext & Quals.Unaligned;
             var (cv, member) = ParseCvChar(allowMember: true);
             if (member) ParseTypeName();
             pointer.Pointee.Quals |= cv;

@@ -233,6 +233,12 @@ internal sealed partial class MsvcParser
     private void ParseParameters(FunctionSignature sig)
     {
         if (Consume('X')) return;
+        if (Consume('@'))
+        {
+            // An empty list without 'X' (no "void"): written "()".
+            sig.EmptyParentheses = true;
+            return;
+        }
         Enter();
         while (true)
         {

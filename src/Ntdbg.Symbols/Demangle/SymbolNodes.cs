@@ -20,6 +20,7 @@ internal sealed class FunctionSignature
     public string Access { get; set; } = "";
     public string Prefix { get; set; } = "";
     public bool OmitParameters { get; set; }
+    public bool EmptyParentheses { get; set; }
     public TypeNode? ReturnType { get; set; }
     public string CallingConvention { get; set; } = "";
     public List<TypeNode> Parameters { get; } = new();
@@ -47,7 +48,7 @@ internal sealed class FunctionSignature
             Parameters[i].WritePost(o);
         }
         if (Variadic) o.Append(Parameters.Count > 0 ? separator + "..." : "...");
-        else if (Parameters.Count == 0) o.Append("void");
+        else if (Parameters.Count == 0 && !EmptyParentheses) o.Append("void");
         o.Append(')');
         QualsText.WriteSuffix(o, ThisQuals);
         o.Append(RefQualifier);

@@ -66,7 +66,7 @@ internal sealed class PointerType(TypeNode pointee, string op, NameNode? memberO
         {
             f.Signature.WriteReturnPre(o);
             o.Append('(');
-            if (f.Signature.CallingConvention.Length > 0) o.Append(f.Signature.CallingConvention).Append(' ');
+            o.Append(f.Signature.CallingConvention).Append(' '); // llvm keeps the space when there is no convention
         }
         else if (Pointee is ArrayType a)
         {
@@ -105,6 +105,7 @@ internal sealed class PointerType(TypeNode pointee, string op, NameNode? memberO
         {
             o.Append(')');
             f.Signature.WriteParamsAndQualifiers(o);
+            QualsText.WriteSuffix(o, f.Quals);
             f.Signature.ReturnType?.WritePost(o);
         }
         else if (Pointee is ArrayType a)
