@@ -95,19 +95,26 @@ internal sealed partial class MsvcParser
         }
         // A numbered block scope inside a function (`2'), always followed by the function's
         // decorated name; anything else starting with '?' is read as a plain identifier.
-        int start = _pos;
-        _pos++;
-        try
+        if (IsNumberedScopeAhead())
         {
-            var n = ParseNumber();
-            if (Peek == '?' && PeekAt(1) == '?') return new SimpleName("`" + SignedText(n) + "'");
+            _pos++;
+            return new SimpleName("`" + SignedText(ParseNumber()) + "'");
         }
-        catch (DemangleFailure)
-        {
-            // not a number: fall through to the identifier reading
-        }
-        _pos = start;
         return ParseSimpleName(memorize: true);
+    }
+
+    /// <summary>'?', an encoded number, then "??" (looked at without consuming or throwing).</summary>
+    private bool IsNumberedScopeAhead()
+    {
+        int p = _pos + 1;
+        if (p < _s.Length && _s[p] >= '0' && _s[p] <= '9') p++;
+        else
+        {
+            while (p < _s.Length && _s[p] >= 'A' && _s[p] <= 'P') p++;
+            if (p >= _s.Length || _s[p] != '@') return false;
+            p++;
+        }
+        return p + 1 < _s.Length && _s[p] == '?' && _s[p + 1] == '?';
     }
 
     private (List<NameNode>, List<TypeNode>) SaveBackrefs()
