@@ -6,4 +6,4 @@ internal sealed record IsfDocument(
     Dictionary<string, IsfBaseType> BaseTypes,
     Dictionary<string, IsfUserType> UserTypes,
     Dictionary<string, IsfEnum> Enums,
-    List<IsfSymbol> Symbols);
+    Dictionary<string, IsfSymbol> Symbols);

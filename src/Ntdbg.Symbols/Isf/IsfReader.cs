@@ -44,7 +44,7 @@ internal sealed class IsfReader
         var baseTypes = new Dictionary<string, IsfBaseType>(StringComparer.Ordinal);
         var userTypes = new Dictionary<string, IsfUserType>(StringComparer.Ordinal);
         var enums = new Dictionary<string, IsfEnum>(StringComparer.Ordinal);
-        var symbols = new List<IsfSymbol>();
+        var symbols = new Dictionary<string, IsfSymbol>(StringComparer.Ordinal);
         bool sawBase = false, sawUser = false, sawEnums = false, sawSymbols = false;
 
         StartObject(ref r, "the ISF document");
@@ -247,14 +247,13 @@ internal sealed class IsfReader
         throw Format(ref r, $"constant {owner}.{Clip(constant)} is {Describe(ref r)}, not a 64-bit integer");
     }
 
-    private void ReadSymbols(ref Utf8JsonReader r, List<IsfSymbol> into)
+    private void ReadSymbols(ref Utf8JsonReader r, Dictionary<string, IsfSymbol> into)
     {
         StartObject(ref r, "symbols");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (NextProperty(ref r))
         {
             string name = r.GetString()!;
-            if (!seen.Add(name)) throw Format(ref r, $"two symbols named {Clip(name)}");
+            if (into.ContainsKey(name)) throw Format(ref r, $"two symbols named {Clip(name)}");
             if (into.Count >= IsfLimits.MaxSymbols) throw Format(ref r, $"more than {IsfLimits.MaxSymbols} symbols");
             long address = -1;
             string? linkage = null;
@@ -268,7 +267,7 @@ internal sealed class IsfReader
                 else r.Skip();
             }
             if (address < 0) throw Format(ref r, $"symbol {Clip(name)} has no \"address\"");
-            into.Add(new IsfSymbol(name, (uint)address, linkage, type));
+            into.Add(name, new IsfSymbol(name, (uint)address, linkage, type));
         }
     }
 

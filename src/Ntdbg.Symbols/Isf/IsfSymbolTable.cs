@@ -20,9 +20,8 @@ public sealed class IsfSymbolTable
         Path = path;
         _doc = doc;
         LoadTime = loadTime;
-        _symbolsByName = new Dictionary<string, IsfSymbol>(doc.Symbols.Count, StringComparer.Ordinal);
-        foreach (var s in doc.Symbols) _symbolsByName[s.Name] = s;
-        _byRva = new IsfRvaIndex(doc.Symbols);
+        _symbolsByName = doc.Symbols;
+        _byRva = new IsfRvaIndex(doc.Symbols.Values);
     }
 
     /// <summary>Loads and indexes an ISF file; malformed or hostile input throws <see cref="DumpFormatException"/>.</summary>
@@ -47,7 +46,7 @@ public sealed class IsfSymbolTable
     /// <summary>Time spent reading, decompressing, parsing and indexing (reported by benchmarks and noisy loading).</summary>
     public TimeSpan LoadTime { get; }
 
-    public IReadOnlyCollection<IsfSymbol> Symbols => _doc.Symbols;
+    public IReadOnlyCollection<IsfSymbol> Symbols => _doc.Symbols.Values;
     public IReadOnlyDictionary<string, IsfUserType> UserTypes => _doc.UserTypes;
     public IReadOnlyDictionary<string, IsfEnum> Enums => _doc.Enums;
     public IReadOnlyDictionary<string, IsfBaseType> BaseTypes => _doc.BaseTypes;
@@ -75,7 +74,7 @@ public sealed class IsfSymbolTable
     public IReadOnlyList<IsfSymbol> FindSymbols(string pattern)
     {
         var found = new List<IsfSymbol>();
-        foreach (var s in _doc.Symbols)
+        foreach (var s in _doc.Symbols.Values)
             if (IsfWildcard.Matches(pattern, s.Name)) found.Add(s);
         found.Sort((a, b) => a.Rva != b.Rva ? a.Rva.CompareTo(b.Rva) : string.CompareOrdinal(a.Name, b.Name));
         return found;
@@ -136,7 +135,7 @@ public sealed class IsfSymbolTable
     private Dictionary<string, IsfSymbol> BuildCaseInsensitive()
     {
         var d = new Dictionary<string, IsfSymbol>(_doc.Symbols.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var s in _doc.Symbols) d.TryAdd(s.Name, s);
+        foreach (var s in _doc.Symbols.Values) d.TryAdd(s.Name, s);
         return d;
     }
 }
