@@ -5,33 +5,33 @@ namespace Ntdbg.Symbols.Isf;
 
 /// <summary>
 /// Reads an ISF file into memory as JSON bytes: plain <c>.json</c> as is, <c>.json.xz</c>
-/// decompressed. The format is told by the XZ magic, not the extension. Output is capped at
-/// <see cref="IsfLimits.MaxJsonBytes"/> so a decompression bomb stops early.
+/// decompressed. The format is told by the XZ magic, not the extension. Output is capped
+/// (<see cref="IsfLimits.MaxJsonBytes"/> by default) so a decompression bomb stops early.
 /// </summary>
 internal static class IsfFileBytes
 {
     private static ReadOnlySpan<byte> XzMagic => [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00];
 
-    public static ReadOnlyMemory<byte> Read(string path)
+    public static ReadOnlyMemory<byte> Read(string path, long maxBytes)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         Span<byte> head = stackalloc byte[6];
         int got = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         file.Position = 0;
         if (got == head.Length && head.SequenceEqual(XzMagic))
-            return Decompress(path, file);
-        if (file.Length > IsfLimits.MaxJsonBytes)
-            throw new DumpFormatException(path, 0, $"JSON of {file.Length} bytes exceeds the limit of {IsfLimits.MaxJsonBytes}");
+            return Decompress(path, file, maxBytes);
+        if (file.Length > maxBytes)
+            throw new DumpFormatException(path, 0, $"JSON of {file.Length} bytes exceeds the limit of {maxBytes}");
         var bytes = new byte[file.Length];
         file.ReadExactly(bytes);
         return bytes;
     }
 
     /// <summary>Decompresses XZ data; corrupt or truncated input becomes one <see cref="DumpFormatException"/>.</summary>
-    public static ReadOnlyMemory<byte> Decompress(string path, Stream compressed)
+    public static ReadOnlyMemory<byte> Decompress(string path, Stream compressed, long maxBytes)
     {
         // Real tables expand about 10x; start there so the buffer rarely regrows.
-        long guess = Math.Clamp(compressed.Length * 12, 1 << 16, 64L << 20);
+        long guess = Math.Min(Math.Clamp(compressed.Length * 12, 1 << 16, 64L << 20), maxBytes);
         var output = new MemoryStream((int)guess);
         var buffer = new byte[1 << 16];
         try
@@ -40,9 +40,9 @@ internal static class IsfFileBytes
             int n;
             while ((n = xz.Read(buffer, 0, buffer.Length)) > 0)
             {
-                if (output.Length + n > IsfLimits.MaxJsonBytes)
+                if (output.Length + n > maxBytes)
                     throw new DumpFormatException(path, compressed.Position,
-                        $"XZ data expands beyond the limit of {IsfLimits.MaxJsonBytes} bytes");
+                        $"XZ data expands beyond the limit of {maxBytes} bytes");
                 output.Write(buffer, 0, n);
             }
         }

@@ -3,8 +3,8 @@ namespace Ntdbg.Symbols.Isf;
 /// <summary>Caps on what an ISF file may hold, so a hostile table fails fast with a named limit.</summary>
 public static class IsfLimits
 {
-    /// <summary>Largest decompressed JSON (the biggest real kernel tables are under 10 MB).</summary>
-    public const long MaxJsonBytes = 512L * 1024 * 1024;
+    /// <summary>Largest decompressed JSON (real Windows kernel tables are under 10 MB; Linux ones reach ~100 MB).</summary>
+    public const long MaxJsonBytes = 256L * 1024 * 1024;
     /// <summary>JSON nesting allowed by the reader (real tables nest at most about 10 deep).</summary>
     public const int MaxJsonDepth = 64;
     /// <summary>Nesting of one type descriptor (pointer to array of pointer ...; real tables reach 5).</summary>

@@ -25,10 +25,13 @@ public sealed class IsfSymbolTable
     }
 
     /// <summary>Loads and indexes an ISF file; malformed or hostile input throws <see cref="DumpFormatException"/>.</summary>
-    public static IsfSymbolTable Load(string path)
+    public static IsfSymbolTable Load(string path) => Load(path, IsfLimits.MaxJsonBytes);
+
+    /// <summary>Loads with an explicit cap on the (decompressed) JSON size, in bytes.</summary>
+    public static IsfSymbolTable Load(string path, long maxJsonBytes)
     {
         var clock = Stopwatch.StartNew();
-        var json = IsfFileBytes.Read(path);
+        var json = IsfFileBytes.Read(path, maxJsonBytes);
         var doc = IsfReader.Parse(path, json.Span);
         return new IsfSymbolTable(path, doc, clock.Elapsed);
     }

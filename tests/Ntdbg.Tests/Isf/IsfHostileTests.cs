@@ -56,6 +56,33 @@ public sealed class IsfHostileTests
         }
     }
 
+    [ToolFact("xz", needsSharedData: false)]
+    public void DecompressionStopsAtTheSizeCap()
+    {
+        // 8 MiB of spaces compress to about a kilobyte; with a 1 MiB cap the load must stop there.
+        string plain = Path.Combine(Path.GetTempPath(), $"ntdbg-isf-bomb-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllBytes(plain, new byte[8 << 20].Select(_ => (byte)' ').ToArray());
+            Tools.Run("xz", "-z", "-k", plain);
+            string compressed = plain + ".xz";
+            Assert.True(new FileInfo(compressed).Length < 64 << 10);
+            var ex = Assert.Throws<DumpFormatException>(() => IsfSymbolTable.Load(compressed, 1 << 20));
+            Assert.Contains("expands beyond the limit of 1048576 bytes", ex.Message);
+            // A plain file over the cap is refused before it is read.
+            ex = Assert.Throws<DumpFormatException>(() => IsfSymbolTable.Load(plain, 1 << 20));
+            Assert.Contains("exceeds the limit", ex.Message);
+            // Under a large enough cap the same bytes decompress and then fail as JSON (all blanks).
+            ex = Assert.Throws<DumpFormatException>(() => IsfSymbolTable.Load(compressed, 16 << 20));
+            Assert.Contains("JSON", ex.Message);
+        }
+        finally
+        {
+            File.Delete(plain);
+            File.Delete(plain + ".xz");
+        }
+    }
+
     [Fact]
     public void XzMagicWithGarbageIsRejected()
     {
