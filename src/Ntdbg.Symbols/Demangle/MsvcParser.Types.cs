@@ -4,17 +4,38 @@ internal sealed partial class MsvcParser
 {
     private static readonly Dictionary<char, string> Builtins = new()
     {
-        ['X'] = "void", ['D'] = "char", ['C'] = "signed char", ['E'] = "unsigned char",
-        ['F'] = "short", ['G'] = "unsigned short", ['H'] = "int", ['I'] = "unsigned int",
-        ['J'] = "long", ['K'] = "unsigned long", ['M'] = "float", ['N'] = "double", ['O'] = "long double",
+        ['X'] = "void",
+        ['D'] = "char",
+        ['C'] = "signed char",
+        ['E'] = "unsigned char",
+        ['F'] = "short",
+        ['G'] = "unsigned short",
+        ['H'] = "int",
+        ['I'] = "unsigned int",
+        ['J'] = "long",
+        ['K'] = "unsigned long",
+        ['M'] = "float",
+        ['N'] = "double",
+        ['O'] = "long double",
     };
 
     private static readonly Dictionary<char, string> ExtendedBuiltins = new()
     {
-        ['J'] = "__int64", ['K'] = "unsigned __int64", ['N'] = "bool", ['W'] = "wchar_t",
-        ['S'] = "char16_t", ['U'] = "char32_t", ['Q'] = "char8_t", ['L'] = "__int128",
-        ['M'] = "unsigned __int128", ['D'] = "__int8", ['E'] = "unsigned __int8", ['F'] = "__int16",
-        ['G'] = "unsigned __int16", ['H'] = "__int32", ['I'] = "unsigned __int32",
+        ['J'] = "__int64",
+        ['K'] = "unsigned __int64",
+        ['N'] = "bool",
+        ['W'] = "wchar_t",
+        ['S'] = "char16_t",
+        ['U'] = "char32_t",
+        ['Q'] = "char8_t",
+        ['L'] = "__int128",
+        ['M'] = "unsigned __int128",
+        ['D'] = "__int8",
+        ['E'] = "unsigned __int8",
+        ['F'] = "__int16",
+        ['G'] = "unsigned __int16",
+        ['H'] = "__int32",
+        ['I'] = "unsigned __int32",
     };
 
     private TypeNode ParseType()
