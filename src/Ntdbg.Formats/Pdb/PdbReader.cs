@@ -47,6 +47,7 @@ public struct PdbReader
     /// <summary>A NUL-terminated UTF-8 string; a missing terminator ends it at the window's end.</summary>
     public string CString(string what = "name")
     {
+        if (Position > End) throw _stream.Error(Position, $"{what} starts past the end of its data");
         var rest = new ReadOnlySpan<byte>(_stream.Data, Position, Math.Max(0, End - Position));
         int n = rest.IndexOf((byte)0);
         int len = n < 0 ? rest.Length : n;
