@@ -17,6 +17,8 @@ public static class SymbolKind
     public const ushort S_PROCREF = 0x1125;
     public const ushort S_DATAREF = 0x1126;
     public const ushort S_LPROCREF = 0x1127;
+    public const ushort S_ANNOTATIONREF = 0x1128;
+    public const ushort S_TOKENREF = 0x1129;
     public const ushort S_LPROC32_ID = 0x1146;
     public const ushort S_GPROC32_ID = 0x1147;
     public const ushort S_LPROC32_DPC = 0x1155;
@@ -38,6 +40,8 @@ public static class SymbolKind
         S_PROCREF => "S_PROCREF",
         S_DATAREF => "S_DATAREF",
         S_LPROCREF => "S_LPROCREF",
+        S_ANNOTATIONREF => "S_ANNOTATIONREF",
+        S_TOKENREF => "S_TOKENREF",
         S_LPROC32_ID => "S_LPROC32_ID",
         S_GPROC32_ID => "S_GPROC32_ID",
         S_LPROC32_DPC => "S_LPROC32_DPC",
