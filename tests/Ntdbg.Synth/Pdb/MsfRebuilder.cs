@@ -11,13 +11,14 @@ namespace Ntdbg.Synth.Pdb;
 /// </summary>
 public static class MsfRebuilder
 {
-    public static byte[] Rebuild(byte[] original, int blockSize)
+    public static byte[] Rebuild(byte[] original, int blockSize, IReadOnlyDictionary<int, byte[]>? replace = null)
     {
         var src = new MsfPatcher(original);
         var streams = new List<byte[]?>();
         for (int s = 0; s < src.StreamCount; s++)
         {
             uint size = src.StreamSize(s);
+            if (replace != null && replace.TryGetValue(s, out var replacement)) { streams.Add(replacement); continue; }
             if (size == 0xFFFFFFFF) { streams.Add(null); continue; }
             var data = new byte[size];
             for (long i = 0; i < size; i++) data[i] = original[src.StreamFileOffset(s, i)];
