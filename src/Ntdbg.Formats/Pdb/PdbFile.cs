@@ -14,6 +14,9 @@ public sealed class PdbFile
     private IReadOnlyList<PdbSymbol>? _globals;
     private IReadOnlyList<PdbModule>? _modules;
     private TypeStream? _types, _ids;
+    private PdbStringTable? _strings;
+    private IReadOnlyList<FpoData>? _fpo;
+    private IReadOnlyList<FrameData>? _frameData;
 
     private PdbFile(MappedFile file, MsfFile msf, PdbInfoStream info, DbiStream dbi)
     {
@@ -67,6 +70,21 @@ public sealed class PdbFile
 
     /// <summary>The IPI stream (stream 4): function ids, string ids, build info.</summary>
     public TypeStream Ids => _ids ??= TypeStream.Read(Msf, 4, "IPI");
+
+    /// <summary>The "/names" string table (empty when the PDB has none).</summary>
+    public PdbStringTable Strings => _strings ??= Info.NamedStreams.TryGetValue("/names", out int s) && Msf.StreamExists(s)
+        ? PdbStringTable.Read(Msf.ReadStream(s, "/names"))
+        : PdbStringTable.Empty;
+
+    /// <summary>Old-style FPO records (x86), empty when absent.</summary>
+    public IReadOnlyList<FpoData> Fpo => _fpo ??= Msf.StreamExists(Dbi.DebugStreams.Fpo)
+        ? FpoData.ReadAll(Msf.ReadStream(Dbi.DebugStreams.Fpo, "FPO"))
+        : [];
+
+    /// <summary>New-style FPO frame data (x86) with program strings, empty when absent.</summary>
+    public IReadOnlyList<FrameData> FrameData => _frameData ??= Msf.StreamExists(Dbi.DebugStreams.NewFpo)
+        ? Pdb.FrameData.ReadAll(Msf.ReadStream(Dbi.DebugStreams.NewFpo, "new FPO"), Strings)
+        : [];
 
     /// <summary>
     /// The image RVA of a section:offset address (sections 1-based), through OMAP when the image
