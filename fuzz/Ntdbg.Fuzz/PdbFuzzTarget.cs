@@ -32,6 +32,9 @@ public static class PdbFuzzTarget
             foreach (var s in pdb.Publics) pdb.SectionRvaOf(s.Section, s.Offset);
         });
         Try(() => _ = pdb.Globals.Count);
+        Try(() => _ = pdb.Fpo.Count);
+        Try(() => _ = pdb.FrameData.Count);
+        Try(() => _ = pdb.Strings.Get(1));
         Try(() =>
         {
             foreach (var m in pdb.Modules) Try(() => _ = m.Symbols.Count);
