@@ -13,7 +13,7 @@ public sealed class DebuggerHost(CliOptions options, TextWriter output, TextRead
     {
         var session = new DebugSession(target, options.SymbolPath);
         var executor = new CommandExecutor(session);
-        if (!options.Json && !options.Quiet) WriteBanner(target);
+        if (!options.Json && !options.Quiet) WriteBanner(target, session);
 
         if (options.Commands != null)
         {
@@ -44,14 +44,15 @@ public sealed class DebuggerHost(CliOptions options, TextWriter output, TextRead
         TextRendering.Default.Render(outcome, output);
     }
 
-    private void WriteBanner(ITarget target)
+    private void WriteBanner(ITarget target, DebugSession session)
     {
         output.WriteLine("ntdbg - post-mortem debugger for Windows dumps");
         output.WriteLine();
         output.WriteLine($"Loading Dump File [{Path.GetFullPath(target.Path)}]");
         output.WriteLine($"{target.FormatDescription}");
         foreach (var w in target.Warnings) output.WriteLine($"WARNING: {w}");
-        output.WriteLine($"Symbol search path is: {options.SymbolPath ?? "<empty>"}");
+        string path = session.Symbols.Path.ToString();
+        output.WriteLine($"Symbol search path is: {(path.Length > 0 ? path : "<empty>")}");
         output.WriteLine();
     }
 }

@@ -22,7 +22,8 @@ public sealed class CommandExecutor(DebugSession session, CommandRegistry? regis
 
     public CommandOutcome Execute(string command)
     {
-        if (command.StartsWith("$$", StringComparison.Ordinal)) return new CommandOutcome(command, null, null);
+        // Comments: "$$ text" (up to the next ;) and "* text" (the whole line).
+        if (command.StartsWith("$$", StringComparison.Ordinal) || command.StartsWith('*')) return new CommandOutcome(command, null, null);
         var match = Registry.Match(command);
         if (match == null)
         {

@@ -1,5 +1,6 @@
 using Ntdbg.Commands.Language;
 using Ntdbg.Core.Memory;
+using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
 using Ntdbg.Targets.Model;
 
@@ -16,13 +17,14 @@ public sealed class DebugSession : IExpressionScope
     public DebugSession(ITarget target, string? symbolPath = null)
     {
         Target = target;
-        SymbolPath = symbolPath;
+        Symbols = new SymbolLocatorService(SymbolPath.Parse(symbolPath));
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
     }
 
     public ITarget Target { get; }
-    public string? SymbolPath { get; set; }
+    /// <summary>The symbol path and the locators behind it (.sympath, .symfix, !sym).</summary>
+    public SymbolLocatorService Symbols { get; }
     public ModuleTable Modules { get; }
     public int PointerSize => Target.PointerSize;
     public IVirtualMemory Memory => Target.Memory;

@@ -46,5 +46,7 @@ public class CommandRegistryTests
     public void SplitsOnSemicolonsOutsideQuotes()
     {
         Assert.Equal(["s -a 0 L10 \"a;b\"", "q"], CommandSplitter.Split("s -a 0 L10 \"a;b\"; q"));
+        Assert.Equal(["$$ note", "lm", "* rest; of line"], CommandSplitter.Split("$$ note; lm; * rest; of line"));
+        Assert.Equal(["lm", ".sympath srv*c:\\sym*https://x;d:\\local"], CommandSplitter.Split("lm; .sympath srv*c:\\sym*https://x;d:\\local"));
     }
 }
