@@ -30,7 +30,6 @@ public sealed record CliOptions(string? DumpPath, string? SymbolPath, string? Co
                     break;
             }
         }
-        sym ??= Environment.GetEnvironmentVariable("_NT_SYMBOL_PATH");
         return new CliOptions(dump, sym, cmds, json, quiet, help);
     }
 
@@ -39,7 +38,7 @@ public sealed record CliOptions(string? DumpPath, string? SymbolPath, string? Co
                ntdbg bench search [--size-mb N]
 
           -z     the crash dump (.dmp, kernel or user) or PE image (.sys, .exe, .dll) to open
-          -y     symbol search path (default: _NT_SYMBOL_PATH)
+          -y     symbol search path (default: _NT_ALT_SYMBOL_PATH then _NT_SYMBOL_PATH)
           -c     commands to run, separated by ';'; without -c an interactive prompt starts
           --json one JSON object per command instead of WinDbg text
           -q     do not print the banner

@@ -34,7 +34,7 @@ public static class TargetLoader
     public static bool IsMinidump(ReadOnlySpan<byte> b) => b.StartsWith("MDMP"u8);
 
     /// <summary>'PAGEDUMP' (32-bit) or 'PAGEDU64' (64-bit) kernel crash dumps.</summary>
-    public static bool IsKernelDump(ReadOnlySpan<byte> b) => b.StartsWith("PAGEDUMP"u8) || b.StartsWith("PAGEDU64"u8);
+    public static bool IsKernelDump(ReadOnlySpan<byte> b) => Ntdbg.Formats.KernelDump.KernelDumpHeader.IsKernelDump(b);
 
     /// <summary>PE images (executables, DLLs, drivers) start with the DOS header's 'MZ'.</summary>
     public static bool IsImage(ReadOnlySpan<byte> b) => b.StartsWith("MZ"u8);

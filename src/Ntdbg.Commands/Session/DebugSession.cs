@@ -17,7 +17,8 @@ public sealed class DebugSession : IExpressionScope
     public DebugSession(ITarget target, string? symbolPath = null)
     {
         Target = target;
-        Symbols = new SymbolLocatorService(SymbolPath.Parse(symbolPath));
+        // -y replaces the environment's path, as in the debugger; without it _NT_ALT_SYMBOL_PATH and _NT_SYMBOL_PATH apply.
+        Symbols = new SymbolLocatorService(symbolPath != null ? SymbolPath.Parse(symbolPath) : SymbolPath.FromEnvironment());
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
     }

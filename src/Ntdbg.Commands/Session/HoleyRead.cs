@@ -21,12 +21,8 @@ public sealed class HoleyRead
     public bool[] Valid { get; }
     public MemoryFault? FirstFault { get; }
 
-    public bool AllValid(int offset, int count)
-    {
-        for (int i = offset; i < offset + count; i++)
-            if (i >= Valid.Length || !Valid[i]) return false;
-        return true;
-    }
+    public bool AllValid(int offset, int count) =>
+        offset + count <= Valid.Length && !Valid.AsSpan(offset, count).Contains(false);
 
     /// <summary>Reads [address, address+length), skipping to the next page after each hole.</summary>
     public static HoleyRead Read(IVirtualMemory memory, ulong address, int length)

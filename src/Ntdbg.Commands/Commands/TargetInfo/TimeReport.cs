@@ -14,8 +14,7 @@ public sealed record TimeReport(
     {
         var t = s.Target.Times;
         int zone = s.TimeZoneOverrideHours is int h ? h * 60 : t.TimeZoneBiasMinutes ?? 0;
-        TimeSpan? processUp = t.DumpTime is { } d && t.ProcessCreateTime is { } c && d >= c ? d - c : null;
-        return new TimeReport(t.DumpTime, zone, t.SystemUpTime, processUp, t.ProcessKernelTime, t.ProcessUserTime,
+        return new TimeReport(t.DumpTime, zone, t.SystemUpTime, t.ProcessUpTime, t.ProcessKernelTime, t.ProcessUserTime,
             s.Target.Kind == Targets.TargetKind.UserDump);
     }
 }

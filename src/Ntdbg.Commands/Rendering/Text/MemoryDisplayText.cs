@@ -12,7 +12,7 @@ public sealed class MemoryDisplayText : TextRenderer<MemoryDisplayResult>
         {
             for (int i = 0, off = 0; off + size <= r.Data.Length; i++, off += size)
             {
-                string value = MemoryLineFormatter.FormatValue(r.Data.AsSpan(off, size), size, AllValid(r.Valid, off, size));
+                string value = MemoryLineFormatter.FormatValue(r.Data.AsSpan(off, size), size, !r.Valid.AsSpan(off, size).Contains(false));
                 string? sym = r.Symbols != null && i < r.Symbols.Count ? r.Symbols[i] : null;
                 string line = $"{Hex.Pointer(r.Address + (ulong)off, r.PointerSize)}  {value}";
                 output.WriteLine(sym != null ? $"{line} {sym}" : line);
@@ -32,12 +32,6 @@ public sealed class MemoryDisplayText : TextRenderer<MemoryDisplayResult>
             }
         }
         MemoryLineFormatter.WriteFault(r.Fault, output);
-    }
-
-    private static bool AllValid(bool[] valid, int off, int n)
-    {
-        for (int i = off; i < off + n; i++) if (!valid[i]) return false;
-        return true;
     }
 }
 

@@ -34,9 +34,7 @@ public static class MemoryLineFormatter
             sb.Append(' ');
             if (e >= count) { sb.Append(' ', elementSize == 8 ? 17 : elementSize * 2); continue; }
             var slice = data.Slice(e * elementSize, elementSize);
-            bool ok = true;
-            for (int i = 0; i < elementSize; i++) ok &= valid[e * elementSize + i];
-            sb.Append(FormatValue(slice, elementSize, ok));
+            sb.Append(FormatValue(slice, elementSize, !valid.Slice(e * elementSize, elementSize).Contains(false)));
         }
         if (ascii)
         {
