@@ -1,5 +1,6 @@
 using Ntdbg.Commands.Language;
 using Ntdbg.Core.Memory;
+using Ntdbg.Symbols.Loading;
 using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
 using Ntdbg.Targets.Model;
@@ -21,12 +22,15 @@ public sealed class DebugSession : IExpressionScope
         Symbols = new SymbolLocatorService(symbolPath != null ? SymbolPath.Parse(symbolPath) : SymbolPath.FromEnvironment());
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
+        SymbolTable = new SymbolManager(Modules.All, new ModuleSymbolLoader(target, Symbols));
     }
 
     public ITarget Target { get; }
     /// <summary>The symbol path and the locators behind it (.sympath, .symfix, !sym).</summary>
     public SymbolLocatorService Symbols { get; }
     public ModuleTable Modules { get; }
+    /// <summary>Each module's symbols (deferred until used) and the name/address lookups over them.</summary>
+    public SymbolManager SymbolTable { get; }
     public int PointerSize => Target.PointerSize;
     public IVirtualMemory Memory => Target.Memory;
     public bool IsKernel => Target.Kind == TargetKind.KernelDump;
@@ -130,6 +134,7 @@ public sealed class DebugSession : IExpressionScope
             value = m.Base;
             return true;
         }
+        if (SymbolTable.TryResolve(name, out value)) return true;
         foreach (var r in SymbolResolvers)
             if (r.TryResolve(name, out value)) return true;
         value = 0;
