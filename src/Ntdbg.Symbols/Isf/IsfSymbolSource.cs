@@ -1,0 +1,45 @@
+using Ntdbg.Symbols.Model;
+
+namespace Ntdbg.Symbols.Isf;
+
+/// <summary>
+/// A Volatility ISF table as a symbol source: its symbols (RVAs; ISF gives no sizes) and its types.
+/// </summary>
+public sealed class IsfSymbolSource : ISymbolSource
+{
+    private readonly IsfSymbol[] _byHandle;
+    private readonly SymbolIndex _index;
+    private readonly IsfTypeSystem _types;
+
+    public IsfSymbolSource(IsfSymbolTable table)
+    {
+        Table = table;
+        _types = new IsfTypeSystem(table);
+        _byHandle = [.. table.Symbols];
+        var list = new List<ModuleSymbol>(_byHandle.Length);
+        for (int i = 0; i < _byHandle.Length; i++)
+        {
+            var s = _byHandle[i];
+            var kind = s.Type?.Kind == IsfTypeKind.Function ? SymbolEntryKind.Function
+                : s.Type != null ? SymbolEntryKind.Data : SymbolEntryKind.Public;
+            string? decorated = s.LinkageName != null && s.LinkageName != s.Name ? s.LinkageName : null;
+            list.Add(new ModuleSymbol(s.Name, s.Rva, 0, kind, decorated, i));
+        }
+        _index = new SymbolIndex(list);
+    }
+
+    public static IsfSymbolSource Load(string path) => new(IsfSymbolTable.Load(path));
+
+    public IsfSymbolTable Table { get; }
+    public SymbolSourceKind Kind => SymbolSourceKind.Isf;
+    public string FilePath => Table.Path;
+    public IReadOnlyList<ModuleSymbol> Symbols => _index.Symbols;
+    public ITypeSystem Types => _types;
+    public IReadOnlyList<ModuleSymbol> FindByName(string name) => _index.FindByName(name);
+    public IEnumerable<ModuleSymbol> Match(string pattern) => _index.Match(pattern);
+    public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => _index.TryFindByRva(rva, out symbol, out displacement);
+    public ModuleSymbol? FindNext(uint rva) => _index.FindNext(rva);
+
+    public DbgType? TypeOf(ModuleSymbol symbol) =>
+        symbol.Handle >= 0 && symbol.Handle < _byHandle.Length && _byHandle[symbol.Handle].Type is { } t ? _types.Resolve(t) : null;
+}
