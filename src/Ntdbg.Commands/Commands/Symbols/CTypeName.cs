@@ -25,7 +25,7 @@ public static class CTypeName
                 return "enum " + e.Name;
             case PointerType p:
                 string target = p.Target is FunctionType ? "<function>" : Of(p.Target, depth + 1);
-                return target + (p.IsReference ? " &" : " *");
+                return Join(target, p.IsReference ? "&" : "*");
             case ArrayType a:
                 {
                     // Nested arrays read outermost first: int [2][3].
@@ -37,7 +37,7 @@ public static class CTypeName
                         dims.Append('[').Append(arr.Count).Append(']');
                         inner = arr.Element;
                     }
-                    return $"{Of(inner, depth + 1)} {dims}";
+                    return Join(Of(inner, depth + 1), dims.ToString());
                 }
             case FunctionType f:
                 return $"{Of(f.ReturnType, depth + 1)} {Parameters(f)}";
@@ -45,6 +45,10 @@ public static class CTypeName
                 return type.Name;
         }
     }
+
+    /// <summary>C's spacing: "char *", but "char **" and "unsigned short *[42]" (no space after a declarator).</summary>
+    private static string Join(string type, string declarator) =>
+        type.EndsWith('*') || type.EndsWith('&') ? type + declarator : type + " " + declarator;
 
     /// <summary>A function's parameter list as `x` prints it: "(int, char **)", "(void)" when it takes none.</summary>
     public static string Parameters(FunctionType f)

@@ -1,5 +1,6 @@
 using Ntdbg.Commands.Session;
 using Ntdbg.Core.Errors;
+using Ntdbg.Core.IO;
 using Ntdbg.Core.Memory;
 using Ntdbg.Formats.Pe;
 using Ntdbg.Symbols.Loading;
@@ -75,7 +76,17 @@ public sealed class SymbolDescriber(DebugSession session)
         }
         catch (Exception e) when (e is MemoryFaultException or DumpFormatException)
         {
-            // The header page is not in the dump: code and data cannot be told apart.
+            // The header page is not in the dump (small minidumps hold no image memory): use the
+            // image file the symbol loader found, if any; otherwise code and data cannot be told apart.
+        }
+        if (module.LastLoad?.ImagePath is not { } imagePath) return null;
+        try
+        {
+            using var file = MappedFile.Open(imagePath);
+            return PeImage.FromFile(file).Sections;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DumpFormatException)
+        {
             return null;
         }
     }

@@ -1,0 +1,191 @@
+using Ntdbg.Commands.Session;
+using Ntdbg.Symbols.Model;
+using Ntdbg.Targets.Model;
+using Ntdbg.Tests.Commands;
+using Ntdbg.Tests.Support;
+
+namespace Ntdbg.Tests.SymbolCommands;
+
+/// <summary>
+/// x, ln, dps and expressions over a hand-built private symbol source with types, so signatures,
+/// values, C++ and template names, sorting and filters are checked line by line. The expected lines
+/// follow WinDbg's documented layouts (x /v: "prv func   address  size module!name (params)").
+/// </summary>
+public sealed class SyntheticSymbolCommandTests
+{
+    private const ulong App = 0x10000000, Other = 0x20000000;
+
+    private static readonly PrimitiveType Int = new("int", PrimitiveKind.Int, 4);
+    private static readonly PrimitiveType ULong = new("unsigned long", PrimitiveKind.UInt, 4);
+    private static readonly PrimitiveType Char = new("char", PrimitiveKind.Char, 1);
+    private static readonly PrimitiveType UShort = new("unsigned short", PrimitiveKind.UInt, 2);
+
+    private static ModuleSymbol Fn(string name, uint rva, uint size) => new(name, rva, size, SymbolEntryKind.Function);
+    private static ModuleSymbol Data(string name, uint rva) => new(name, rva, 0, SymbolEntryKind.Data);
+
+    private static (FakeTarget, DebugSession) Build()
+    {
+        var t = new FakeTarget();
+        t.ModuleList.Add(new ModuleInfo(@"C:\app\app.exe", App, 0x10000, 0, 0));
+        t.ModuleList.Add(new ModuleInfo(@"C:\app\other.dll", Other, 0x10000, 0, 0));
+        var data = new byte[0x100];
+        BitConverter.GetBytes(5).CopyTo(data, 0);              // g_count
+        BitConverter.GetBytes(0x20u).CopyTo(data, 4);          // g_flags
+        BitConverter.GetBytes(App + 0x3080).CopyTo(data, 8);   // g_ptr
+        t.Regions.Add(App + 0x3000, data);
+        t.Regions.Add(0x7000, BitConverter.GetBytes(App + 0x1010).Concat(BitConverter.GetBytes(0x1234UL)).ToArray());
+        t.ThreadList.Add(new ThreadInfo(0, 0x10, 0x9000, new RegisterContext(Machine.X64,
+            [new Register("rip", App + 0x1204, 64), new Register("rsp", 0x7000, 64)])));
+        var s = new DebugSession(t);
+
+        var blob = new UdtType("Blob", UdtKind.Struct, 0x28, () => []);
+        var main = new FunctionType(() => Int, () => [Int, new PointerType(new PointerType(Char, 8), 8)]);
+        var none = new FunctionType(() => PrimitiveType.Void, () => []);
+        var app = new FakeSymbolSource(SymbolSourceKind.PrivatePdb,
+            (Fn("main", 0x1000, 0x4a), main),
+            (new ModuleSymbol("main_alias", 0x1000, 0, SymbolEntryKind.Label), null),
+            (Fn("helper", 0x1100, 0x1c), none),
+            (Fn("Blob::Get", 0x1200, 0x10), none),
+            (Fn("Holder<int,Pair<char,int> >::Get", 0x1300, 0x8), none),
+            (Fn("operator new", 0x1400, 0x20), null),
+            (Data("g_count", 0x3000), Int),
+            (Data("g_flags", 0x3004), ULong),
+            (Data("g_ptr", 0x3008), new PointerType(Char, 8)),
+            (Data("g_blob", 0x3010), blob),
+            (Data("g_names", 0x3040), new ArrayType(new PointerType(UShort, 8), 42)),
+            (Data("g_missing", 0x5000), Int),
+            (Data("_leading", 0x3100), null),
+            (Data("__leading2", 0x3108), null));
+        var other = new FakeSymbolSource(SymbolSourceKind.PublicPdb,
+            (new ModuleSymbol("main", 0x2000, 0, SymbolEntryKind.Function), null));
+        s.SymbolTable.Attach(s.SymbolTable.Find("app")!, app);
+        s.SymbolTable.Attach(s.SymbolTable.Find("other")!, other);
+        return (t, s);
+    }
+
+    private static string[] Lines(string commands)
+    {
+        var (t, s) = Build();
+        return Run.Text(t, commands, s).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+    }
+
+    private static string Eval(ulong v) => $"Evaluate expression: {(long)v} = {v >> 32:x8}`{v & 0xffffffff:x8}";
+
+    [Fact]
+    public void XPrintsSignaturesForCodeAndValuesForData()
+    {
+        Assert.Equal(
+        [
+            "00000000`10001000 app!main (int, char **)",
+            "00000000`10001000 app!main_alias (<no parameter info>)",
+            "00000000`10001100 app!helper (void)",
+            "00000000`10001200 app!Blob::Get (void)",
+            "00000000`10001300 app!Holder<int,Pair<char,int> >::Get (void)",
+            "00000000`10001400 app!operator new (<no parameter info>)",
+            "00000000`10003000 app!g_count = 0n5",
+            "00000000`10003004 app!g_flags = 0x20",
+            "00000000`10003008 app!g_ptr = 0x00000000`10003080",
+            "00000000`10003010 app!g_blob = struct Blob",
+            "00000000`10003040 app!g_names = unsigned short *[42]",
+            "00000000`10003100 app!_leading = <no type information>",
+            "00000000`10003108 app!__leading2 = <no type information>",
+            "00000000`10005000 app!g_missing = <Memory access error>",
+        ], Lines("x app!*"));
+    }
+
+    [Fact]
+    public void XSlashTAndSlashVAddTypesKindsAndSizes()
+    {
+        Assert.Equal(
+        [
+            "00000000`10001000 int app!main (int, char **)",
+            "00000000`10003000 int app!g_count = 0n5",
+            "00000000`10003100 <NoType> app!_leading = <no type information>",
+        ], Lines("x /t app!main; x /t app!g_count; x /t app!_leading"));
+        Assert.Equal(
+        [
+            "prv func   00000000`10001000   4a app!main (int, char **)",
+            "prv label  00000000`10001000    0 app!main_alias (<no parameter info>)",
+            "prv global 00000000`10003040  150 app!g_names = unsigned short *[42]",
+            "pub func   00000000`20002000    0 other!main (<no parameter info>)",
+        ], Lines("x /v app!main*; x /v app!g_names; x /v other!main"));
+    }
+
+    [Fact]
+    public void XFiltersBySizeAndKindAndSortsBySize()
+    {
+        // /s keeps the symbols of that size and those whose size is unknown (WinDbg's rule).
+        Assert.Equal(["app!main_alias", "app!g_names", "app!_leading", "app!__leading2"], Lines("x /1 /s 150 app!*"));
+        Assert.Equal(["app!g_count", "app!g_flags", "app!g_ptr", "app!g_blob", "app!g_names", "app!_leading", "app!__leading2", "app!g_missing"],
+            Lines("x /1 /d app!*"));
+        Assert.Equal(["app!Holder<int,Pair<char,int> >::Get", "app!Blob::Get", "app!helper", "app!operator new", "app!main"],
+            Lines("x /1 /z /f app!*").Where(l => l != "app!main_alias").ToArray());
+        Assert.Equal(["app!main", "app!operator new", "app!helper", "app!Blob::Get", "app!Holder<int,Pair<char,int> >::Get"],
+            Lines("x /1 /Z /f app!*").Where(l => l != "app!main_alias").ToArray());
+        Assert.Equal("x: unknown option /k (x [/t] [/v] [/0|/1|/2] [/p] [/f|/d] [/s Size] [/a|/A|/n|/N|/z|/Z] Module!Symbol)", Lines("x /k app!*").Single());
+    }
+
+    [Fact]
+    public void XNamesMayHoldSpacesAndOneLeadingUnderscoreStandsForAny()
+    {
+        Assert.Equal(["app!operator new"], Lines("x /1 app!operator new"));
+        Assert.Equal(["app!_leading", "app!__leading2"], Lines("x /1 app!_leading*"));
+        Assert.Equal(["app!__leading2"], Lines("x /1 app!__leading*"));
+        // Without "module!" every module is searched.
+        Assert.Equal(["app!main", "other!main"], Lines("x /1 main"));
+        Assert.Equal(["app!Blob::Get", "app!Holder<int,Pair<char,int> >::Get"], Lines("x /1 *!*::Get"));
+    }
+
+    [Fact]
+    public void ExpressionsTakeCppTemplateAndQuotedNames()
+    {
+        Assert.Equal(Eval(App + 0x1204), Lines("? app!Blob::Get+4").Single());
+        Assert.Equal(Eval(App + 0x1300), Lines("? app!Holder<int,Pair<char,int> >::Get").Single());
+        Assert.Equal(Eval(App + 0x1308), Lines("? app!Holder<int,Pair<char,int> >::Get+8").Single());
+        Assert.Equal(Eval(App + 0x1400), Lines("? @!\"app!operator new\"").Single());
+        // '<' stays the less-than operator where no template name resolves.
+        Assert.Equal(Eval(1), Lines("? app!main<app!helper").Single());
+        Assert.Equal(Eval(0), Lines("? app!helper<app!main").Single());
+        Assert.Equal(Eval(5), Lines("? dwo(app!g_count)").Single());
+        Assert.Equal(Eval(App + 0x3080), Lines("? poi(app!g_ptr)").Single());
+        Assert.Equal("Couldn't resolve error at 'app!Holder<int>::Get'", Lines("? app!Holder<int>::Get").Single());
+        Assert.Equal("Couldn't resolve error at '@!\"app!no such\"'", Lines("? @!\"app!no such\"").Single());
+    }
+
+    [Fact]
+    public void BareNamesResolveWhenUniqueAndAreRefusedWhenAmbiguous()
+    {
+        Assert.Equal(Eval(App + 0x1100), Lines("? helper").Single());
+        Assert.Equal("Ambiguous symbol error at 'main'", Lines("? main").Single());
+        Assert.Equal(Eval(App + 0x1000), Lines("? app!main").Single());
+        Assert.Equal(Eval(Other + 0x2000), Lines("? other!main").Single());
+        // A module name is the module's base.
+        Assert.Equal(Eval(Other), Lines("? other").Single());
+    }
+
+    [Fact]
+    public void LnListsEverySymbolAtAnExactAddressAndStopsAtASizedSymbolsEnd()
+    {
+        Assert.Equal(
+        [
+            "(00000000`10001000)   app!main   |  (00000000`10001100)   app!helper",
+            "Exact matches:",
+            "    app!main (int, char **)",
+            "    app!main_alias (<no parameter info>)",
+        ], Lines("ln app!main"));
+        Assert.Equal(["(00000000`10001000)   app!main+0x49   |  (00000000`10001100)   app!helper"], Lines("ln app!main+0x49"));
+        // Past main's 0x4a bytes the address belongs to no symbol: the module and its offset.
+        Assert.Equal(["(00000000`10000000)   app+0x104a   |  (00000000`10001100)   app!helper"], Lines("ln app!main+0x4a"));
+        // Without an address: the instruction pointer.
+        Assert.Equal(["(00000000`10001200)   app!Blob::Get+0x4   |  (00000000`10001300)   app!Holder<int,Pair<char,int> >::Get"], Lines("ln"));
+        Assert.Empty(Lines("ln 5"));
+    }
+
+    [Fact]
+    public void DpsAndRegistersNameAddressesBySymbol()
+    {
+        Assert.Equal(["00000000`00007000  00000000`10001010 app!main+0x10", "00000000`00007008  00000000`00001234"], Lines("dps 7000 L2"));
+        Assert.Equal(["00000000`00007000  10001010 app!main+0x10", "00000000`00007004  00000000"], Lines("dds 7000 L2"));
+        Assert.Equal("app!Blob::Get+0x4:", Lines("r")[^1]);
+    }
+}
