@@ -75,6 +75,15 @@ public sealed partial class KernelSymbolCommandTests(ITestOutputHelper output)
     }
 
     [SharedDataFact(Dump)]
+    public void XStarListsEveryIsfSymbol()
+    {
+        var raw = RawSymbols();
+        var lines = Lines("x /2 nt!*");
+        var got = lines.Select(l => (Name: l[21..], Address: ParseAddress(l[..17]))).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(raw.Select(p => (p.Key, KernelBase + p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal), got);
+    }
+
+    [SharedDataFact(Dump)]
     public void XTellsCodeFromDataByTheSectionTheSymbolLiesIn()
     {
         // ISF symbols carry no types: the kernel's section table (its header page is in the dump) decides.

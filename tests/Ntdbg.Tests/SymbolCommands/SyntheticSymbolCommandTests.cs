@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Rendering.Json;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Model;
 using Ntdbg.Targets.Model;
@@ -179,6 +182,26 @@ public sealed class SyntheticSymbolCommandTests
         // Without an address: the instruction pointer.
         Assert.Equal(["(00000000`10001200)   app!Blob::Get+0x4   |  (00000000`10001300)   app!Holder<int,Pair<char,int> >::Get"], Lines("ln"));
         Assert.Empty(Lines("ln 5"));
+    }
+
+    [Fact]
+    public void JsonCarriesTheSymbolsAsData()
+    {
+        var (_, s) = Build();
+        var exec = new CommandExecutor(s);
+        using var x = JsonDocument.Parse(JsonRendering.Render(exec.Execute("x app!g_*")));
+        Assert.Equal("XResult", x.RootElement.GetProperty("type").GetString());
+        var first = x.RootElement.GetProperty("result").GetProperty("symbols")[0];
+        Assert.Equal(App + 0x3000, first.GetProperty("address").GetUInt64());
+        Assert.Equal("g_count", first.GetProperty("name").GetString());
+        Assert.Equal("int", first.GetProperty("typeName").GetString());
+        Assert.Equal("0n5", first.GetProperty("value").GetString());
+
+        using var ln = JsonDocument.Parse(JsonRendering.Render(exec.Execute("ln app!main+1")));
+        var r = ln.RootElement.GetProperty("result");
+        Assert.Equal("app!main+0x1", r.GetProperty("nearest").GetProperty("name").GetString());
+        Assert.Equal(App + 0x1100, r.GetProperty("next").GetProperty("address").GetUInt64());
+        Assert.Equal(0, r.GetProperty("exactMatches").GetArrayLength());
     }
 
     [Fact]
