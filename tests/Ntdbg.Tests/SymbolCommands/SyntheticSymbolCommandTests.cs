@@ -26,9 +26,9 @@ public sealed class SyntheticSymbolCommandTests
     private static ModuleSymbol Fn(string name, uint rva, uint size) => new(name, rva, size, SymbolEntryKind.Function);
     private static ModuleSymbol Data(string name, uint rva) => new(name, rva, 0, SymbolEntryKind.Data);
 
-    private static (FakeTarget, DebugSession) Build()
+    private static (FakeTarget, DebugSession) Build(ulong exceptionAddress = App + 0x1204)
     {
-        var t = new FakeTarget();
+        var t = new FakeTarget { Exception = new ExceptionInfo(0x10, 0xc0000005, 0, 0, exceptionAddress, [1, 0xbad0], null) };
         t.ModuleList.Add(new ModuleInfo(@"C:\app\app.exe", App, 0x10000, 0, 0));
         t.ModuleList.Add(new ModuleInfo(@"C:\app\other.dll", Other, 0x10000, 0, 0));
         var data = new byte[0x100];
@@ -66,9 +66,9 @@ public sealed class SyntheticSymbolCommandTests
         return (t, s);
     }
 
-    private static string[] Lines(string commands)
+    private static string[] Lines(string commands, ulong exceptionAddress = App + 0x1204)
     {
-        var (t, s) = Build();
+        var (t, s) = Build(exceptionAddress);
         return Run.Text(t, commands, s).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
     }
 
@@ -182,6 +182,15 @@ public sealed class SyntheticSymbolCommandTests
         // Without an address: the instruction pointer.
         Assert.Equal(["(00000000`10001200)   app!Blob::Get+0x4   |  (00000000`10001300)   app!Holder<int,Pair<char,int> >::Get"], Lines("ln"));
         Assert.Empty(Lines("ln 5"));
+    }
+
+    [Fact]
+    public void ExrNamesTheExceptionAddressWithAPointerWideDisplacement()
+    {
+        Assert.Equal("ExceptionAddress: 0000000010001204 (app!Blob::Get+0x0000000000000004)", Lines(".exr -1")[0]);
+        Assert.Equal("ExceptionAddress: 0000000010001200 (app!Blob::Get)", Lines(".exr -1", App + 0x1200)[0]);
+        Assert.Equal("ExceptionAddress: 000000001000104a (app+0x104a)", Lines(".exr -1", App + 0x104a)[0]);
+        Assert.Equal("ExceptionAddress: 0000000000000050", Lines(".exr -1", 0x50)[0]);
     }
 
     [Fact]

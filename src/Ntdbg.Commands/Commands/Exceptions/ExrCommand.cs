@@ -22,15 +22,16 @@ public sealed class ExrCommand : ICommand
     }
 
     /// <summary>
-    /// .exr names the address with the displacement at full pointer width, as WinDbg does:
+    /// .exr names the address with the symbol's displacement at full pointer width, as WinDbg does:
     /// "crash_x64!crash_stage_four_write+0x000000000000001a".
     /// </summary>
     public static string? DescribeAddress(Session.DebugSession s, ulong address)
     {
         var hit = s.SymbolTable.LookupAddress(address);
         if (hit == null) return null;
-        string head = hit.Symbol != null ? $"{hit.Module.Name}!{hit.Symbol.Name}" : hit.Module.Name;
-        return hit.Displacement == 0 ? head : $"{head}+0x{hit.Displacement.ToString(s.PointerSize == 4 ? "x8" : "x16")}";
+        // Without a symbol it is "module+0x1234", unpadded (the module-offset form every command uses).
+        if (hit.Symbol == null || hit.Displacement == 0) return hit.Display;
+        return $"{hit.Module.Name}!{hit.Symbol.Name}+0x{hit.Displacement.ToString(s.PointerSize == 4 ? "x8" : "x16")}";
     }
 
     /// <summary>EXCEPTION_RECORD64/32: code, flags, record, address, NumberParameters, then up to 15 parameters.</summary>
