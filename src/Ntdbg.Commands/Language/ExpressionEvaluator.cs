@@ -11,6 +11,9 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
     /// <summary>Nesting deeper than this is refused, so hostile input cannot overflow the stack.</summary>
     public const int MaxDepth = 200;
 
+    /// <summary>Template argument lists longer than this are not looked for inside a symbol name.</summary>
+    public const int MaxTemplateArgumentsLength = 1024;
+
     private string _text = "";
     private int _pos;
     private int _depth;
@@ -223,20 +226,23 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
     /// </summary>
     private string ExtendTemplateName(int start, string token)
     {
-        if (!char.IsLetter(token[0]) && token[0] != '_' && !token.Contains('!')) return token;
+        // Only names that look qualified ("mod!", "Ns::") try it, and the scan is capped, so an
+        // expression full of '<' stays linear.
+        if (!token.Contains('!') && !token.Contains("::", StringComparison.Ordinal)) return token;
         int save = _pos;
+        int limit = Math.Min(_text.Length, _pos + MaxTemplateArgumentsLength);
         string candidate = token;
         while (Peek() == '<')
         {
             int depth = 0, p = _pos;
-            for (; p < _text.Length; p++)
+            for (; p < limit; p++)
             {
                 char ch = _text[p];
                 if (ch == '<') depth++;
                 else if (ch == '>' && --depth == 0) break;
-                else if (ch is '(' or ')' or ';' or '"') { p = _text.Length; break; }
+                else if (ch is '(' or ')' or ';' or '"') { p = limit; break; }
             }
-            if (p >= _text.Length) break;
+            if (p >= limit) break;
             _pos = p + 1;
             while (!AtEnd && IsTokenChar(Peek(), false)) _pos++;
             candidate = _text[start.._pos];

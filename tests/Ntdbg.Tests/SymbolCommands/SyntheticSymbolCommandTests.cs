@@ -156,6 +156,17 @@ public sealed class SyntheticSymbolCommandTests
     }
 
     [Fact]
+    public void ManyLessThanSignsAfterSymbolsStayLinear()
+    {
+        // Each "app!main<" makes the evaluator look for a template argument list; the look is capped.
+        string text = "? " + string.Concat(Enumerable.Repeat("app!main<", 20000)) + "1";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // (main<main) is 0, then 0<main and 1<main are 1, and the final 1<1 is 0.
+        Assert.Equal(Eval(0), Lines(text).Single());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void BareNamesResolveWhenUniqueAndAreRefusedWhenAmbiguous()
     {
         Assert.Equal(Eval(App + 0x1100), Lines("? helper").Single());
