@@ -145,7 +145,9 @@ public sealed class DebugSession : IExpressionScope
     /// A name without "module!": the modules whose symbols are loaded are searched first, and a name
     /// they define at two different addresses is refused as ambiguous (WinDbg's "Ambiguous symbol
     /// error"); only when none defines it are deferred modules loaded, in load order, until one does —
-    /// so a typo does not fetch every module's symbols when the loaded ones already answer.
+    /// so a name the loaded modules define does not load every other module's symbols. A register
+    /// name ("rsp" without '@') that no loaded module defines is left to the register without
+    /// loading anything: WinDbg would search every module first, which is slow with a symbol server.
     /// </summary>
     private bool TryResolveBareName(string name, out ulong value)
     {
@@ -166,6 +168,7 @@ public sealed class DebugSession : IExpressionScope
             value = unique;
             return true;
         }
+        if (CurrentContext?.TryGet(name, out _) == true) return false;
         return SymbolTable.TryResolve(name, out value);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Rendering.Json;
 using Ntdbg.Commands.Session;
+using Ntdbg.Symbols.Loading;
 using Ntdbg.Symbols.Model;
 using Ntdbg.Targets.Model;
 using Ntdbg.Tests.Commands;
@@ -16,7 +17,7 @@ namespace Ntdbg.Tests.SymbolCommands;
 /// </summary>
 public sealed class SyntheticSymbolCommandTests
 {
-    private const ulong App = 0x10000000, Other = 0x20000000;
+    private const ulong App = 0x10000000, Other = 0x20000000, Lazy = 0x30000000;
 
     private static readonly PrimitiveType Int = new("int", PrimitiveKind.Int, 4);
     private static readonly PrimitiveType ULong = new("unsigned long", PrimitiveKind.UInt, 4);
@@ -31,12 +32,13 @@ public sealed class SyntheticSymbolCommandTests
         var t = new FakeTarget { Exception = new ExceptionInfo(0x10, 0xc0000005, 0, 0, exceptionAddress, [1, 0xbad0], null) };
         t.ModuleList.Add(new ModuleInfo(@"C:\app\app.exe", App, 0x10000, 0, 0));
         t.ModuleList.Add(new ModuleInfo(@"C:\app\other.dll", Other, 0x10000, 0, 0));
+        t.ModuleList.Add(new ModuleInfo(@"C:\app\lazy.dll", Lazy, 0x10000, 0, 0));
         var data = new byte[0x100];
         BitConverter.GetBytes(5).CopyTo(data, 0);              // g_count
         BitConverter.GetBytes(0x20u).CopyTo(data, 4);          // g_flags
         BitConverter.GetBytes(App + 0x3080).CopyTo(data, 8);   // g_ptr
         t.Regions.Add(App + 0x3000, data);
-        t.Regions.Add(0x7000, BitConverter.GetBytes(App + 0x1010).Concat(BitConverter.GetBytes(0x1234UL)).ToArray());
+        t.Regions.Add(0x7000, BitConverter.GetBytes(App + 0x1010).Concat(BitConverter.GetBytes(0x1234UL)).Concat(BitConverter.GetBytes(Lazy + 0x10)).ToArray());
         t.ThreadList.Add(new ThreadInfo(0, 0x10, 0x9000, new RegisterContext(Machine.X64,
             [new Register("rip", App + 0x1204, 64), new Register("rsp", 0x7000, 64)])));
         var s = new DebugSession(t);
@@ -202,6 +204,28 @@ public sealed class SyntheticSymbolCommandTests
         Assert.Equal("ExceptionAddress: 0000000010001200 (app!Blob::Get)", Lines(".exr -1", App + 0x1200)[0]);
         Assert.Equal("ExceptionAddress: 000000001000104a (app+0x104a)", Lines(".exr -1", App + 0x104a)[0]);
         Assert.Equal("ExceptionAddress: 0000000000000050", Lines(".exr -1", 0x50)[0]);
+    }
+
+    [Fact]
+    public void DeferredSymbolsLoadWhenAnAddressOrNameNeedsThemButNotForARegister()
+    {
+        var (t, s) = Build();
+        var lazy = s.SymbolTable.Find("lazy")!;
+        Assert.Equal(SymbolStatus.Deferred, lazy.Status);
+        // "rsp" without '@' is a register once no loaded module defines it: nothing is loaded for it.
+        Assert.Equal(Eval(0x7000), Run.Text(t, "? rsp", s).Trim());
+        Assert.Equal(SymbolStatus.Deferred, lazy.Status);
+        // dps over a value inside the module loads its symbols (this one has none: module+offset).
+        Assert.Equal("00000000`00007010  00000000`30000010 lazy+0x10", Run.Text(t, "dps 7010 L1", s).Trim());
+        Assert.NotEqual(SymbolStatus.Deferred, lazy.Status);
+    }
+
+    [Fact]
+    public void AnUnknownBareNameTriesTheDeferredModules()
+    {
+        var (t, s) = Build();
+        Assert.Equal("Couldn't resolve error at 'no_such_name'", Run.Text(t, "? no_such_name", s).Trim());
+        Assert.NotEqual(SymbolStatus.Deferred, s.SymbolTable.Find("lazy")!.Status);
     }
 
     [Fact]
