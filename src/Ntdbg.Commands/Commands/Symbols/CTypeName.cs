@@ -39,8 +39,12 @@ public static class CTypeName
                     }
                     return Join(Of(inner, depth + 1), dims.ToString());
                 }
-            case FunctionType f:
-                return $"{Of(f.ReturnType, depth + 1)} {Parameters(f)}";
+            case FunctionType f when depth == 0:
+                return $"{Of(f.ReturnType, 1)} {Parameters(f)}";
+            case FunctionType:
+                // Nested function types (parameters, array elements) print as WinDbg's "<function>": this
+                // also keeps a malformed type graph from branching into an exponential print.
+                return "<function>";
             default:
                 return type.Name;
         }
