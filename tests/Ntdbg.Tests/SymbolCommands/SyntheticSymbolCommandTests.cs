@@ -50,6 +50,8 @@ public sealed class SyntheticSymbolCommandTests
             (Fn("main", 0x1000, 0x4a), main),
             (new ModuleSymbol("main_alias", 0x1000, 0, SymbolEntryKind.Label), null),
             (Fn("helper", 0x1100, 0x1c), none),
+            // Its public too, as a full PDB has both: x and ln show the function once, with its signature.
+            (new ModuleSymbol("helper", 0x1100, 0, SymbolEntryKind.Public, "?helper@@YAXXZ"), null),
             (Fn("Blob::Get", 0x1200, 0x10), none),
             (Fn("Holder<int,Pair<char,int> >::Get", 0x1300, 0x8), none),
             (Fn("operator new", 0x1400, 0x20), null),
@@ -190,6 +192,8 @@ public sealed class SyntheticSymbolCommandTests
             "    app!main_alias (<no parameter info>)",
         ], Lines("ln app!main"));
         Assert.Equal(["(00000000`10001000)   app!main+0x49   |  (00000000`10001100)   app!helper"], Lines("ln app!main+0x49"));
+        Assert.Equal(["(00000000`10001100)   app!helper   |  (00000000`10001200)   app!Blob::Get", "Exact matches:", "    app!helper (void)"],
+            Lines("ln app!helper"));
         // Past main's 0x4a bytes the address belongs to no symbol: the module and its offset.
         Assert.Equal(["(00000000`10000000)   app+0x104a   |  (00000000`10001100)   app!helper"], Lines("ln app!main+0x4a"));
         // Without an address: the instruction pointer.

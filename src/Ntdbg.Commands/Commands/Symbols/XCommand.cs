@@ -90,13 +90,14 @@ public sealed class XCommand : ICommand
             if (!SymbolWildcard.Matches(modulePattern, module.Name)) continue;
             var source = s.SymbolTable.EnsureLoaded(module);
             if (source == null) continue;
-            if (!anyUnderscores)
-            {
-                foreach (var symbol in source.Match(namePattern)) yield return (module, source, symbol);
-                continue;
-            }
-            foreach (var symbol in source.Symbols)
-                if (SymbolWildcard.Matches(stripped, symbol.Name.AsSpan().TrimStart('_')))
+            // A PDB names a function twice (its procedure record and its public): show it once. Sources
+            // list records of one RVA richest first (functions and data before publics), so the first stays.
+            var seen = new HashSet<(uint, string)>();
+            var symbols = anyUnderscores
+                ? source.Symbols.Where(symbol => SymbolWildcard.Matches(stripped, symbol.Name.AsSpan().TrimStart('_')))
+                : source.Match(namePattern);
+            foreach (var symbol in symbols)
+                if (seen.Add((symbol.Rva, symbol.Name)))
                     yield return (module, source, symbol);
         }
     }
