@@ -203,6 +203,30 @@ public sealed partial class UserSymbolCommandTests(ITestOutputHelper output)
         Assert.Contains("crash_stage_two_validate", callers);
     }
 
+    [ToolFact(Tool, needsSharedData: false)]
+    public void X86NamesCarryTheirUnderscoreRuleAndEightDigitDisplacements()
+    {
+        // 32-bit C names are "_name" in the PDB; "_name" in x matches any number of leading underscores,
+        // so the query holds whether a source shows the decorated or the plain name.
+        string pdb = FixtureFiles.Out("crash-x86.pdb");
+        var sections = LlvmPdbUtil.SectionAddresses(pdb);
+        var pub = LlvmPdbUtil.Publics(pdb).Single(p => p.Name == "_crash_stage_four_write");
+        using var target = TargetLoader.Open(FixtureFiles.Out("crash-x86.dmp"));
+        var session = new DebugSession(target);
+        var module = session.SymbolTable.Find("crash_x86")!;
+        using var source = PdbSymbolSource.Open(pdb);
+        session.SymbolTable.Attach(module, source);
+        ulong f = module.Module.Base + sections[pub.Section - 1] + pub.Offset;
+
+        var x = Run.Text(target, "x /2 crash_x86!_crash_stage_four_write", session).Trim();
+        Assert.Matches($"^{f:x8} crash_x86!_?crash_stage_four_write$", x);
+
+        var exr = Run.Text(target, ".exr -1", session).Split('\n')[0].TrimEnd('\r');
+        var m = Regex.Match(exr, @"^ExceptionAddress: ([0-9a-f]{8}) \(crash_x86!_?crash_stage_four_write\+0x([0-9a-f]{8})\)$");
+        Assert.True(m.Success, exr);
+        Assert.Equal(f + ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber), ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber));
+    }
+
     [GeneratedRegex(@"^\(([0-9a-f]{8}`[0-9a-f]{8})\)   (\S+)   \|  \(([0-9a-f]{8}`[0-9a-f]{8})\)   (\S+)$")] private static partial Regex LnLine();
     [GeneratedRegex(@"^([0-9a-f]{8}`[0-9a-f]{8})  ([0-9a-f?]{8}`[0-9a-f?]{8})(?: (\S+))?$")] private static partial Regex DpsLine();
 }
