@@ -11,6 +11,9 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
     /// <summary>Nesting deeper than this is refused, so hostile input cannot overflow the stack.</summary>
     public const int MaxDepth = 200;
 
+    /// <summary>Template argument lists longer than this are not looked for inside a symbol name.</summary>
+    public const int MaxTemplateArgumentsLength = 1024;
+
     private string _text = "";
     private int _pos;
     private int _depth;
@@ -195,13 +198,58 @@ public sealed class ExpressionEvaluator(IExpressionScope scope)
             return inner;
         }
         int start = _pos;
+        if (c == '@' && Peek(1) == '!' && Peek(2) == '"') return ParseQuotedSymbol(start);
         string token = ReadToken();
         if (token.Length == 0) throw new ExpressionException($"Syntax error at '{_text[start..]}'");
+        if (Peek() == '<') token = ExtendTemplateName(start, token);
 
         // Functions: poi(x), dwo(x)...
         SkipSpacesBeforeParen(out bool hasParen);
         if (hasParen && TryFunction(token, start, out ulong fv)) return fv;
         return ResolveToken(token, start);
+    }
+
+    /// <summary>@!"name": a symbol whose name holds characters an expression cannot (spaces, operators).</summary>
+    private ulong ParseQuotedSymbol(int start)
+    {
+        int close = _text.IndexOf('"', _pos + 3);
+        if (close < 0) throw new ExpressionException($"Syntax error at '{_text[start..]}': the quoted symbol name is not closed");
+        string name = _text[(_pos + 3)..close];
+        _pos = close + 1;
+        if (name.Length > 0 && scope.TryResolveSymbol(name, out ulong v)) return v;
+        throw Unresolved(_text[start..]);
+    }
+
+    /// <summary>
+    /// "mod!Foo<int,Bar<char> >::Get": '<' is also the less-than operator, so a balanced angle-bracket
+    /// list (and the name parts after it) joins the token only when the longer name is a symbol.
+    /// </summary>
+    private string ExtendTemplateName(int start, string token)
+    {
+        // Only names that look qualified ("mod!", "Ns::") try it, and the scan is capped, so an
+        // expression full of '<' stays linear.
+        if (!token.Contains('!') && !token.Contains("::", StringComparison.Ordinal)) return token;
+        int save = _pos;
+        int limit = Math.Min(_text.Length, _pos + MaxTemplateArgumentsLength);
+        string candidate = token;
+        while (Peek() == '<')
+        {
+            int depth = 0, p = _pos;
+            for (; p < limit; p++)
+            {
+                char ch = _text[p];
+                if (ch == '<') depth++;
+                else if (ch == '>' && --depth == 0) break;
+                else if (ch is '(' or ')' or ';' or '"') { p = limit; break; }
+            }
+            if (p >= limit) break;
+            _pos = p + 1;
+            while (!AtEnd && IsTokenChar(Peek(), false)) _pos++;
+            candidate = _text[start.._pos];
+        }
+        if (candidate.Length > token.Length && scope.TryResolveSymbol(candidate, out _)) return candidate;
+        _pos = save;
+        return token;
     }
 
     private void SkipSpacesBeforeParen(out bool hasParen)

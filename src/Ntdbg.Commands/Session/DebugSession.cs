@@ -134,12 +134,46 @@ public sealed class DebugSession : IExpressionScope
             value = m.Base;
             return true;
         }
-        if (SymbolTable.TryResolve(name, out value)) return true;
+        if (bang < 0 ? TryResolveBareName(name, out value) : SymbolTable.TryResolve(name, out value)) return true;
         foreach (var r in SymbolResolvers)
             if (r.TryResolve(name, out value)) return true;
         value = 0;
         return false;
     }
+
+    /// <summary>
+    /// A name without "module!": the modules whose symbols are loaded are searched first, and a name
+    /// they define at two different addresses is refused as ambiguous (WinDbg's "Ambiguous symbol
+    /// error"); only when none defines it are deferred modules loaded, in load order, until one does —
+    /// so a name the loaded modules define does not load every other module's symbols. A register
+    /// name ("rsp" without '@') that no loaded module defines is left to the register without
+    /// loading anything: WinDbg would search every module first, which is slow with a symbol server.
+    /// </summary>
+    private bool TryResolveBareName(string name, out ulong value)
+    {
+        value = 0;
+        ulong? found = null;
+        foreach (var module in SymbolTable.Modules)
+        {
+            if (module.Status != SymbolStatus.Loaded || module.Source == null) continue;
+            var hits = module.Source.FindByName(name);
+            if (hits.Count == 0) continue;
+            ulong address = module.Module.Base + hits[0].Rva;
+            if (found is { } other && other != address)
+                throw new ExpressionException($"Ambiguous symbol error at '{name}'");
+            found = address;
+        }
+        if (found is { } unique)
+        {
+            value = unique;
+            return true;
+        }
+        if (CurrentContext?.TryGet(name, out _) == true) return false;
+        return SymbolTable.TryResolve(name, out value);
+    }
+
+    /// <summary>"nt!KeBugCheckEx+0x10" (loading the module's symbols if deferred), "amdppm+0x1234" without symbols, null outside modules.</summary>
+    public string? DescribeAddress(ulong address) => SymbolTable.FormatAddress(address);
 
     public ulong ReadMemory(ulong address, int size)
     {

@@ -45,7 +45,7 @@ public sealed class DisplayMemoryCommand : ICommand
             {
                 if (!read.AllValid(off, size)) { symbols.Add(null); continue; }
                 ulong v = size == 8 ? BitConverter.ToUInt64(read.Data, off) : BitConverter.ToUInt32(read.Data, off);
-                symbols.Add(s.Modules.Describe(v));
+                symbols.Add(s.DescribeAddress(v));
             }
         }
         return new MemoryDisplayResult(format, range.Start, size, s.PointerSize, read.Data, read.Valid, symbols, read.FirstFault);

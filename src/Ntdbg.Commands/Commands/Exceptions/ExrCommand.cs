@@ -14,11 +14,24 @@ public sealed class ExrCommand : ICommand
         if (a == "-1" || a.Length == 0)
         {
             var ex = s.Target.Exception ?? throw new CommandException("no exception record in this dump (.exr -1)");
-            return new ExceptionRecordResult(s.PointerSize, ex.Address, s.Modules.Describe(ex.Address), ex.Code,
+            return new ExceptionRecordResult(s.PointerSize, ex.Address, DescribeAddress(s, ex.Address), ex.Code,
                 ExceptionCodes.Name(ex.Code), ex.Flags, ex.Parameters, ExceptionCodes.Explain(ex.Code, ex.Parameters, s.PointerSize), ex.Record);
         }
         ulong at = context.Args.ReadExpression();
         return FromMemory(s, at);
+    }
+
+    /// <summary>
+    /// .exr names the address with the symbol's displacement at full pointer width, as WinDbg does:
+    /// "crash_x64!crash_stage_four_write+0x000000000000001a".
+    /// </summary>
+    public static string? DescribeAddress(Session.DebugSession s, ulong address)
+    {
+        var hit = s.SymbolTable.LookupAddress(address);
+        if (hit == null) return null;
+        // Without a symbol it is "module+0x1234", unpadded (the module-offset form every command uses).
+        if (hit.Symbol == null || hit.Displacement == 0) return hit.Display;
+        return $"{hit.Module.Name}!{hit.Symbol.Name}+0x{hit.Displacement.ToString(s.PointerSize == 4 ? "x8" : "x16")}";
     }
 
     /// <summary>EXCEPTION_RECORD64/32: code, flags, record, address, NumberParameters, then up to 15 parameters.</summary>
@@ -38,7 +51,7 @@ public sealed class ExrCommand : ICommand
         var p = new List<ulong>();
         for (int i = 0; i < count; i++)
             p.Add(ps == 8 ? BitConverter.ToUInt64(buf, paramOffset + i * 8) : BitConverter.ToUInt32(buf, paramOffset + i * 4));
-        return new ExceptionRecordResult(ps, address, s.Modules.Describe(address), code, ExceptionCodes.Name(code), flags, p,
+        return new ExceptionRecordResult(ps, address, DescribeAddress(s, address), code, ExceptionCodes.Name(code), flags, p,
             ExceptionCodes.Explain(code, p, ps), record);
     }
 }

@@ -43,5 +43,5 @@ public sealed class RegistersCommand : ICommand
 
     /// <summary>The full register display, with the instruction pointer's module+offset line.</summary>
     public static RegistersResult Full(DebugSession s, RegisterContext ctx, string? note) =>
-        new(ctx.Machine, ctx.Registers, true, s.Modules.Describe(ctx.InstructionPointer), note);
+        new(ctx.Machine, ctx.Registers, true, s.DescribeAddress(ctx.InstructionPointer), note);
 }
