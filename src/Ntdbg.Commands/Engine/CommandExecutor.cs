@@ -22,6 +22,22 @@ public sealed class CommandExecutor(DebugSession session, CommandRegistry? regis
 
     public CommandOutcome Execute(string command)
     {
+        // Symbol loads can happen inside any command; under `!sym noisy` their lines go with its output.
+        var messages = new List<string>();
+        Session.SymbolTable.NoisyOutput = Session.Symbols.Noisy ? messages.Add : null;
+        try
+        {
+            var outcome = ExecuteQuietly(command);
+            return messages.Count == 0 ? outcome : outcome with { Messages = messages };
+        }
+        finally
+        {
+            Session.SymbolTable.NoisyOutput = null;
+        }
+    }
+
+    private CommandOutcome ExecuteQuietly(string command)
+    {
         // Comments: "$$ text" (up to the next ;) and "* text" (the whole line).
         if (command.StartsWith("$$", StringComparison.Ordinal) || command.StartsWith('*')) return new CommandOutcome(command, null, null);
         var match = Registry.Match(command);

@@ -15,11 +15,11 @@ public sealed class DebugSession : IExpressionScope
 {
     private readonly ulong[] _userPseudo = new ulong[20];
 
-    public DebugSession(ITarget target, string? symbolPath = null)
+    public DebugSession(ITarget target, string? symbolPath = null, SymbolServerOptions? symbolOptions = null)
     {
         Target = target;
         // -y replaces the environment's path, as in the debugger; without it _NT_ALT_SYMBOL_PATH and _NT_SYMBOL_PATH apply.
-        Symbols = new SymbolLocatorService(symbolPath != null ? SymbolPath.Parse(symbolPath) : SymbolPath.FromEnvironment());
+        Symbols = new SymbolLocatorService(symbolPath != null ? SymbolPath.Parse(symbolPath) : SymbolPath.FromEnvironment(), symbolOptions);
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
         SymbolTable = new SymbolManager(Modules.All, new ModuleSymbolLoader(target, Symbols));

@@ -66,6 +66,7 @@ public sealed class SymbolManager
         {
             load = new ModuleSymbolLoad(null, null, module.Module.CodeView, [], e.Message);
         }
+        if (!ReferenceEquals(module.Source, load.Source)) (module.Source as IDisposable)?.Dispose();
         module.LastLoad = load;
         module.Source = load.Source;
         module.Status = load.Source != null ? SymbolStatus.Loaded : SymbolStatus.None;
@@ -75,6 +76,7 @@ public sealed class SymbolManager
     /// <summary>Attaches a source directly (tests, and `.reload` of a file given by name).</summary>
     public void Attach(ModuleSymbols module, ISymbolSource source)
     {
+        if (!ReferenceEquals(module.Source, source)) (module.Source as IDisposable)?.Dispose();
         module.Source = source;
         module.Status = SymbolStatus.Loaded;
         module.LastLoad = new ModuleSymbolLoad(source, null, module.Module.CodeView, [], null);
@@ -83,6 +85,7 @@ public sealed class SymbolManager
     /// <summary>Forgets a module's symbols: the next use loads them again (`.reload` without /f).</summary>
     public void Unload(ModuleSymbols module)
     {
+        (module.Source as IDisposable)?.Dispose();
         module.Source = null;
         module.LastLoad = null;
         module.Status = SymbolStatus.Deferred;

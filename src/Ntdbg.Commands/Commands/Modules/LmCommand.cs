@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ntdbg.Commands.Engine;
+using Ntdbg.Symbols.Loading;
 using Ntdbg.Targets.Model;
 
 namespace Ntdbg.Commands.Commands.Modules;
@@ -59,7 +60,7 @@ public sealed class LmCommand : ICommand
         if (kernelOnly) mods = mods.Where(m => IsKernelAddress(m.Base));
         if (userOnly) mods = mods.Where(m => !IsKernelAddress(m.Base));
 
-        var rows = mods.Select(m => new ModuleRow(m.Name, m.Base, m.End, "(deferred)", m.ImagePath, m.TimeDateStamp, m.CheckSum,
+        var rows = mods.Select(m => new ModuleRow(m.Name, m.Base, m.End, SymbolColumn(s.SymbolTable.Find(m.Name)), m.ImagePath, m.TimeDateStamp, m.CheckSum,
             m.Version?.FileVersion, m.Version?.ProductVersion, m.CodeView?.PdbPath, m.CodeView?.SymbolKey, m.Version)).ToList();
 
         // Like WinDbg, the unloaded list follows a plain listing, not a filtered one.
@@ -72,6 +73,15 @@ public sealed class LmCommand : ICommand
         }
         return new ModuleListResult(s.PointerSize, verbose, full, namesOnly, rows, unloaded);
     }
+
+    /// <summary>WinDbg's symbol column: "(deferred)", "(pdb symbols)          c:\\path", "(no symbols)".</summary>
+    public static string SymbolColumn(ModuleSymbols? module) => module switch
+    {
+        null or { Status: SymbolStatus.Deferred } => "(deferred)",
+        { Status: SymbolStatus.None } => "(no symbols)",
+        { Source: { } src } => $"({ModuleSymbolLoader.Describe(src)})".PadRight(23) + src.FilePath,
+        _ => "(no symbols)",
+    };
 
     private static string FileNameOf(string path)
     {

@@ -30,6 +30,7 @@ public static class JsonRendering
             ["schemaVersion"] = SchemaVersion,
             ["command"] = outcome.Command,
         };
+        if (outcome.Messages.Count > 0) doc["messages"] = outcome.Messages;
         if (outcome.Error != null) doc["error"] = outcome.Error;
         else
         {

@@ -25,6 +25,7 @@ public sealed class TextRendering
 
     public void Render(CommandOutcome outcome, TextWriter output)
     {
+        foreach (var line in outcome.Messages) output.WriteLine(line);
         if (outcome.Error != null)
         {
             output.WriteLine(outcome.Error);
