@@ -24,15 +24,12 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
 {
     private static readonly string[] KernelPdbNames = ["ntkrnlmp.pdb", "ntoskrnl.pdb", "ntkrnlpa.pdb", "ntkrpamp.pdb"];
 
-    [ThreadStatic] private static string? _pdbMiss;
-
     public ITarget Target { get; } = target;
     public SymbolLocatorService Locator { get; } = locator;
 
     public ModuleSymbolLoad Load(ModuleInfo module, Action<string>? noisy)
     {
         var log = new List<string>();
-        _pdbMiss = null;
         void Note(string line)
         {
             log.Add(line);
@@ -45,8 +42,9 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         if (codeView == null && imagePath != null) codeView = CodeViewOfFile(imagePath, Note);
 
         ISymbolSource? source = null;
+        string? pdbMiss = null;
         if (codeView is { Signature: "RSDS" })
-            source = FindPdb(codeView, Note) ?? FindIsfByKey(codeView, Note);
+            source = FindPdb(codeView, Note, out pdbMiss) ?? FindIsfByKey(codeView, Note);
         else if (codeView != null)
             Note($"{module.Name}: {codeView.Signature} CodeView record ({codeView.PdbPath}): only RSDS PDBs are looked up");
         else
@@ -61,7 +59,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
             return new ModuleSymbolLoad(source, imagePath, codeView, log, null);
         }
         string error = codeView is { Signature: "RSDS" }
-            ? $"{PdbName(codeView)} ({codeView.SymbolKey}) was not found ({_pdbMiss ?? "no symbol path element has it"}) and the export table is unreadable"
+            ? $"{PdbName(codeView)} ({codeView.SymbolKey}) was not found ({pdbMiss ?? "no symbol path element has it"}) and the export table is unreadable"
             : "no PDB key (CodeView record) and no readable export table" + (imageMiss != null ? $"; image: {imageMiss}" : "");
         Note($"{module.Name}: no symbols: {error}");
         return new ModuleSymbolLoad(null, imagePath, codeView, log, error);
@@ -162,15 +160,16 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         return slash >= 0 ? path[(slash + 1)..] : path;
     }
 
-    private ISymbolSource? FindPdb(CodeViewInfo cv, Action<string> note)
+    private ISymbolSource? FindPdb(CodeViewInfo cv, Action<string> note, out string? miss)
     {
+        miss = null;
         string name = PdbName(cv);
         if (!TryKey(() => SymbolKey.ForPdb(name, cv.Guid, cv.Age), name, note, out var key)) return null;
         var result = Locator.Find(key, note);
         if (!result.Found)
         {
             note($"{name}: {result.Message}");
-            _pdbMiss = result.Message;
+            miss = result.Message;
             return null;
         }
         PdbSymbolSource? pdb = null;
