@@ -3,6 +3,7 @@ using Ntdbg.Core.Memory;
 using Ntdbg.Symbols.Loading;
 using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
+using Ntdbg.Targets.Image;
 using Ntdbg.Targets.Model;
 
 namespace Ntdbg.Commands.Session;
@@ -23,6 +24,25 @@ public sealed class DebugSession : IExpressionScope
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
         SymbolTable = new SymbolManager(Modules.All, new ModuleSymbolLoader(target, Symbols));
+        _memory = new ImageOverlayMemory(target.Memory);
+        SymbolTable.ModuleLoaded += MapStoredImage;
+        SymbolTable.ModuleUnloaded += m => _memory.RemoveImage(m.Module.Base);
+    }
+
+    private readonly ImageOverlayMemory _memory;
+
+    // Code and .pdata the dump lacks come from the image the loader found in the symbol store.
+    private void MapStoredImage(ModuleSymbols module)
+    {
+        if (module.LastLoad?.ImagePath is not { } path) return;
+        try
+        {
+            _memory.AddImage(module.Module.Base, module.Module.Size, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.DumpFormatException)
+        {
+            // The loader already read this file; if it cannot be mapped now, reads just stay holes.
+        }
     }
 
     public ITarget Target { get; }
@@ -32,7 +52,8 @@ public sealed class DebugSession : IExpressionScope
     /// <summary>Each module's symbols (deferred until used) and the name/address lookups over them.</summary>
     public SymbolManager SymbolTable { get; }
     public int PointerSize => Target.PointerSize;
-    public IVirtualMemory Memory => Target.Memory;
+    /// <summary>The dump's memory, with images found in the symbol store behind its holes.</summary>
+    public IVirtualMemory Memory => _memory;
     public bool IsKernel => Target.Kind == TargetKind.KernelDump;
     public int CurrentThreadIndex { get; set; }
 

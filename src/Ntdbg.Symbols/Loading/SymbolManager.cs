@@ -25,6 +25,12 @@ public sealed class SymbolManager
     /// <summary>Receives load progress lines when `!sym noisy` is on; null when quiet.</summary>
     public Action<string>? NoisyOutput { get; set; }
 
+    /// <summary>Raised after every load attempt (the session maps images found in the store into memory).</summary>
+    public event Action<ModuleSymbols>? ModuleLoaded;
+
+    /// <summary>Raised when a module's symbols are forgotten (`.reload`).</summary>
+    public event Action<ModuleSymbols>? ModuleUnloaded;
+
     /// <summary>Modules in the target's load order.</summary>
     public IReadOnlyList<ModuleSymbols> Modules => _modules;
 
@@ -70,6 +76,7 @@ public sealed class SymbolManager
         module.LastLoad = load;
         module.Source = load.Source;
         module.Status = load.Source != null ? SymbolStatus.Loaded : SymbolStatus.None;
+        ModuleLoaded?.Invoke(module);
         return load;
     }
 
@@ -89,6 +96,7 @@ public sealed class SymbolManager
         module.Source = null;
         module.LastLoad = null;
         module.Status = SymbolStatus.Deferred;
+        ModuleUnloaded?.Invoke(module);
     }
 
     /// <summary>
