@@ -193,7 +193,8 @@ public sealed class PdbTypeSystem : ITypeSystem
         {
             if (SafeGet(argumentList) is not ArgListType args) return [];
             var list = new List<DbgType>(args.Arguments.Count);
-            foreach (uint a in args.Arguments) list.Add(ResolveLocked(a, 0));
+            // T_NOTYPE in an argument list marks the variadic "..." (the record's count leaves it out or not).
+            foreach (uint a in args.Arguments) list.Add(a == 0 ? Ellipsis : ResolveLocked(a, 0));
             return list;
         }
     }
@@ -248,6 +249,9 @@ public sealed class PdbTypeSystem : ITypeSystem
         try { return Stream.SizeOf(ti); }
         catch (DumpFormatException) { return 0; }
     }
+
+    /// <summary>The "..." of a variadic signature, as a parameter.</summary>
+    public static readonly PrimitiveType Ellipsis = new("...", PrimitiveKind.Void, 0);
 
     /// <summary>An incomplete structure standing for a type that cannot be built; its name says why.</summary>
     private static UdtType Placeholder(uint ti, string why) =>
