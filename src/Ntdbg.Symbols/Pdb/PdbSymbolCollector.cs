@@ -16,7 +16,7 @@ internal static class PdbSymbolCollector
     {
         var list = new List<ModuleSymbol>();
         var at = new Dictionary<(uint Rva, string Name), int>();
-        TypeStream? tpi = TryTypes(pdb, 2), ipi = null;
+        TypeStream? ipi = null;
 
         void AddRich(PdbSymbol s)
         {
@@ -27,7 +27,7 @@ internal static class PdbSymbolCollector
                 uint type = s.TypeIndex;
                 if (s.Kind is SymbolKind.S_GPROC32_ID or SymbolKind.S_LPROC32_ID or SymbolKind.S_LPROC32_DPC_ID)
                 {
-                    ipi ??= TryTypes(pdb, 4);
+                    ipi ??= TryIds(pdb);
                     type = FunctionTypeOfId(ipi, type);
                 }
                 symbol = new ModuleSymbol(s.Name, rva, s.Length, SymbolEntryKind.Function, null, Handle(type));
@@ -35,7 +35,8 @@ internal static class PdbSymbolCollector
             else if (s.Kind == SymbolKind.S_LABEL32)
                 symbol = new ModuleSymbol(s.Name, rva, 0, SymbolEntryKind.Label);
             else
-                symbol = new ModuleSymbol(s.Name, rva, DataSize(tpi, s.TypeIndex), SymbolEntryKind.Data, null, Handle(s.TypeIndex));
+                // Size 0: the data's type gives it (TypeOf), and leaving it keeps the TPI off the cold path.
+                symbol = new ModuleSymbol(s.Name, rva, 0, SymbolEntryKind.Data, null, Handle(s.TypeIndex));
             if (at.TryAdd((rva, symbol.Name), list.Count)) list.Add(symbol);
         }
 
@@ -67,10 +68,10 @@ internal static class PdbSymbolCollector
         return list;
     }
 
-    private static TypeStream? TryTypes(PdbFile pdb, int stream)
+    private static TypeStream? TryIds(PdbFile pdb)
     {
-        if (!pdb.Msf.StreamExists(stream)) return null;
-        try { return stream == 2 ? pdb.Types : pdb.Ids; }
+        if (!pdb.Msf.StreamExists(4)) return null;
+        try { return pdb.Ids; }
         catch (DumpFormatException) { return null; }
     }
 
@@ -87,19 +88,4 @@ internal static class PdbSymbolCollector
     private static bool IsRich(ushort kind) => SymbolKind.IsProcedure(kind) || IsData(kind) || kind == SymbolKind.S_LABEL32;
 
     private static int Handle(uint typeIndex) => typeIndex is > 0 and <= int.MaxValue ? (int)typeIndex : -1;
-
-    // Size of a data symbol from its type; a malformed type chain leaves it unknown (0).
-    private static uint DataSize(TypeStream? tpi, uint type)
-    {
-        if (type == 0) return 0;
-        try
-        {
-            ulong size = tpi != null ? tpi.SizeOf(type) : (ulong)SimpleTypes.Size(type);
-            return size <= uint.MaxValue ? (uint)size : 0;
-        }
-        catch (DumpFormatException)
-        {
-            return 0;
-        }
-    }
 }
