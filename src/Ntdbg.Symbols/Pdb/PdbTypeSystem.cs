@@ -24,6 +24,7 @@ public sealed class PdbTypeSystem : ITypeSystem
     private readonly object _gate;
     private readonly Dictionary<uint, DbgType> _cache = [];
     private readonly HashSet<uint> _building = [];
+    private readonly HashSet<uint> _walkPath = [];
     private PdbTypeNames? _names;
 
     public PdbTypeSystem(PdbFile pdb, object? gate = null)
@@ -208,7 +209,8 @@ public sealed class PdbTypeSystem : ITypeSystem
     private bool ReferencesAreFinite(uint ti)
     {
         int budget = MaxReferenceWalk;
-        var path = new HashSet<uint>();
+        var path = _walkPath; // reused: callers hold the lock
+        path.Clear();
         return Walk(ti);
 
         bool Walk(uint t)
