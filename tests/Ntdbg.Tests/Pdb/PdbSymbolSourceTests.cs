@@ -99,6 +99,54 @@ public partial class PdbSymbolSourceTests
         if (source.Kind == SymbolSourceKind.PrivatePdb && source.Pdb.Types.Count > 0) Assert.NotNull(source.Types);
     }
 
+    [LlvmPdbTheory]
+    [MemberData(nameof(Corpus))]
+    public void DataAndLabelsHaveLlvmsRvaAndType(string pdb)
+    {
+        using var source = PdbSymbolSource.Open(pdb);
+        if (source.Pdb.Dbi.OmapFromSource != null) return; // llvm prints pre-OMAP addresses
+        var vas = LlvmPdbUtil.SectionAddresses(pdb);
+        var records = LlvmSymbolDump.Globals(pdb).Concat(LlvmSymbolDump.Modules(pdb).Values.SelectMany(r => r)).ToList();
+        // One symbol per (name, RVA): several records may name it (module and global stream, or two types).
+        var data = new Dictionary<(string, uint), HashSet<uint>>();
+        int labels = 0;
+        foreach (var r in records)
+        {
+            if (r.Kind is "S_GDATA32" or "S_LDATA32" or "S_GTHREAD32" or "S_LTHREAD32")
+            {
+                var m = DataLine().Match(r.Text);
+                Assert.True(m.Success, r.Text);
+                if (Rva(vas, m.Groups[2].Value, m.Groups[3].Value) is not uint rva || r.Name!.Length == 0) continue;
+                (data.TryGetValue((r.Name, rva), out var set) ? set : data[(r.Name, rva)] = []).Add(LlvmTypeDump.TypeRef(m.Groups[1].Value));
+            }
+            else if (r.Kind == "S_LABEL32")
+            {
+                var m = LabelLine().Match(r.Text);
+                Assert.True(m.Success, r.Text);
+                if (Rva(vas, m.Groups[1].Value, m.Groups[2].Value) is not uint rva) continue;
+                Assert.Contains(source.FindByName(r.Name!), s => s.Rva == rva && s.Kind == SymbolEntryKind.Label);
+                labels++;
+            }
+        }
+        foreach (var ((name, rva), typeIndexes) in data)
+        {
+            var symbol = source.FindByName(name).FirstOrDefault(s => s.Rva == rva && s.Kind == SymbolEntryKind.Data);
+            Assert.True(symbol != null, $"{Path.GetFileName(pdb)}: data `{name}` at 0x{rva:x} not found");
+            Assert.Contains((uint)symbol.Handle, typeIndexes);
+            var type = source.TypeOf(symbol);
+            Assert.NotNull(type);
+            Assert.Equal(source.Pdb.Types.SizeOf((uint)symbol.Handle), type.Size);
+        }
+        bool any = records.Any(r => r.Kind is "S_GDATA32" or "S_LDATA32" or "S_GTHREAD32" or "S_LTHREAD32" or "S_LABEL32");
+        Assert.True(!any || data.Count + labels > 0, "llvm lists data or labels but none was checked");
+    }
+
+    private static uint? Rva(List<uint> vas, string section, string offset)
+    {
+        ushort s = ushort.Parse(section, CultureInfo.InvariantCulture);
+        return s == 0 || s > vas.Count ? null : vas[s - 1] + uint.Parse(offset, CultureInfo.InvariantCulture);
+    }
+
     [SharedDataFact("pdb/dump_syms_regtest64.pdb")]
     public void CppMemberFunctionShowsUndecorated()
     {
@@ -129,7 +177,10 @@ public partial class PdbSymbolSourceTests
         Assert.Equal("crash_stage_four_write", PdbSymbolNames.Undecorate("_crash_stage_four_write", isX86: true));
         Assert.Equal("Fast", PdbSymbolNames.Undecorate("@Fast@8", isX86: true));
         Assert.Equal("_keep", PdbSymbolNames.Undecorate("_keep", isX86: false));
+        Assert.Equal(4, source.Types!.PointerSize);
     }
 
     [GeneratedRegex(@"addr = (\d+):(\d+), code size = (\d+)")] private static partial Regex ProcAddress();
+    [GeneratedRegex(@"type = (0x[0-9A-F]+|<no type>).*, addr = (\d+):(\d+)")] private static partial Regex DataLine();
+    [GeneratedRegex(@"\(addr = (\d+):(\d+)\)")] private static partial Regex LabelLine();
 }
