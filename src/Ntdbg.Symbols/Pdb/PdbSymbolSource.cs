@@ -85,10 +85,22 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
     {
         if (_typesChecked) return _types;
         _typesChecked = true;
-        var tpi = Pdb.Msf.StreamExists(2) ? Pdb.Types : null;
-        _types = tpi != null && tpi.Count > 0 ? new PdbTypeSystem(Pdb, _gate) : null;
+        try
+        {
+            var tpi = Pdb.Msf.StreamExists(2) ? Pdb.Types : null;
+            _types = tpi != null && tpi.Count > 0 ? new PdbTypeSystem(Pdb, _gate) : null;
+        }
+        catch (DumpFormatException e)
+        {
+            // A broken TPI leaves the symbols usable; the reason stays for the loader to report.
+            TypeError = e.Message;
+            _types = null;
+        }
         return _types;
     }
+
+    /// <summary>Why <see cref="Types"/> is null although the PDB has a type stream (a malformed TPI); null otherwise.</summary>
+    public string? TypeError { get; private set; }
 
     /// <summary>Procedures: their LF_PROCEDURE/LF_MFUNCTION signature; data: its type. Null for publics and labels.</summary>
     public DbgType? TypeOf(ModuleSymbol symbol)

@@ -68,6 +68,20 @@ public sealed class PdbHostileTypeTests : IDisposable
     }
 
     [SharedDataFact(Pdb)]
+    public void BrokenTypeStreamLeavesSymbolsUsable()
+    {
+        // TPI/IPI header: version 20040203, header size 56; the record byte count at +16 made huge.
+        var header = Convert.FromHexString("0bca310138000000");
+        using var source = Open(Patch((header, 16, 0x7fff_0000u)));
+        Assert.Null(source.Types);
+        Assert.NotNull(source.TypeError);
+        Assert.Equal(SymbolSourceKind.PrivatePdb, source.Kind);
+        var main = Assert.Single(source.FindByName("main"));
+        Assert.Equal(SymbolEntryKind.Function, main.Kind);
+        Assert.Null(source.TypeOf(main));
+    }
+
+    [SharedDataFact(Pdb)]
     public void UnpatchedFileHasNoPlaceholders()
     {
         using var source = Open(File.ReadAllBytes(TestData.Shared(Pdb)));
