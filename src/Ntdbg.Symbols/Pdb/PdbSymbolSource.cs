@@ -57,6 +57,10 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
 
     private bool HasPrivateSymbols()
     {
+        // A PDB the linker stripped (/PDBSTRIPPED, the symbol servers' public PDBs) is public even
+        // though it keeps some types (Windows' public PDBs carry the kernel structures) and stub
+        // module streams.
+        if (Pdb.Dbi.IsStripped) return false;
         // A module stream holds more than its 4-byte signature, or the TPI holds records.
         foreach (var m in Pdb.Dbi.Modules)
             if (m.HasSymbolStream && m.SymbolBytes > 4) return true;
@@ -69,7 +73,7 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
     public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => Index.TryFindByRva(rva, out symbol, out displacement);
     public ModuleSymbol? FindNext(uint rva) => Index.FindNext(rva);
 
-    /// <summary>The TPI as the shared type model; null when the PDB has no type records (stripped).</summary>
+    /// <summary>The TPI as the shared type model; null when the PDB has no type records. Stripped PDBs keep the types they have.</summary>
     public ITypeSystem? Types
     {
         get { lock (_gate) return TypesOrNull(); }

@@ -95,7 +95,8 @@ public partial class PdbSymbolSourceTests
         // One symbol per RVA and name.
         Assert.Equal(symbols.Count, symbols.Select(s => (s.Rva, s.Name)).Distinct().Count());
         bool hasModuleSymbols = LlvmSymbolDump.Modules(pdb).Values.Any(r => r.Any(x => x.Kind.Contains("PROC32", StringComparison.Ordinal)));
-        if (hasModuleSymbols) Assert.Equal(SymbolSourceKind.PrivatePdb, source.Kind);
+        bool stripped = Regex.IsMatch(Tools.Run(LlvmPdbUtil.Tool, "dump", "-summary", pdb), @"Is stripped: true");
+        Assert.Equal(stripped ? SymbolSourceKind.PublicPdb : hasModuleSymbols ? SymbolSourceKind.PrivatePdb : source.Kind, source.Kind);
         if (source.Kind == SymbolSourceKind.PrivatePdb && source.Pdb.Types.Count > 0) Assert.NotNull(source.Types);
     }
 
