@@ -17,9 +17,11 @@ public static class BenchCommand
 
     public static int Run(string[] args, TextWriter output)
     {
+        if (args.Length > 0 && args[0] == "symbols") return SymbolBenchCommand.Run(args[1..], output);
         if (args.Length == 0 || args[0] != "search")
         {
             output.WriteLine("usage: ntdbg bench search [--size-mb N] [--runs N] [--no-check]");
+            output.WriteLine("       ntdbg bench symbols [--pdb path] [--lookups N] [--no-check]");
             return 2;
         }
         long sizeMb = 1024;

@@ -1,31 +1,30 @@
+using Ntdbg.Core.Errors;
 using Ntdbg.Core.IO;
 using Ntdbg.Formats.Pdb;
-using Ntdbg.Symbols.Demangle;
 using Ntdbg.Symbols.Model;
 
 namespace Ntdbg.Symbols.Pdb;
 
 /// <summary>
-/// A PDB as a symbol source. (Interim: public symbols only, no types; the full source with module
-/// symbols and the TPI type system replaces this.)
+/// A PDB as a symbol source: procedures, data and labels from the module symbol streams, data
+/// from the global stream, and the public symbols no richer record names; the TPI as the type
+/// system. Opening reads only the MSF directory and the DBI header; the symbol index is built on
+/// first use and the types are decoded as they are asked for. All access goes through one lock
+/// because <see cref="PdbFile"/> reads lazily and is not thread-safe.
 /// </summary>
 public sealed class PdbSymbolSource : ISymbolSource, IDisposable
 {
     private readonly MappedFile _file;
-    private readonly SymbolIndex _index;
+    private readonly object _gate = new();
+    private SymbolIndex? _index;
+    private PdbTypeSystem? _types;
+    private bool _typesChecked;
+    private SymbolSourceKind? _kind;
 
     private PdbSymbolSource(MappedFile file, PdbFile pdb)
     {
         _file = file;
         Pdb = pdb;
-        var list = new List<ModuleSymbol>();
-        foreach (var p in pdb.Publics)
-        {
-            if (pdb.SectionRvaOf(p.Section, p.Offset) is not uint rva) continue;
-            string name = MsvcDemangler.TryDemangle(p.Name, DemangleStyle.NameOnly, out string plain) ? plain : p.Name;
-            list.Add(new ModuleSymbol(name, rva, 0, p.IsFunction ? SymbolEntryKind.Function : SymbolEntryKind.Public, p.Name));
-        }
-        _index = new SymbolIndex(list);
     }
 
     public static PdbSymbolSource Open(string path)
@@ -43,14 +42,85 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
     }
 
     public PdbFile Pdb { get; }
-    public SymbolSourceKind Kind => SymbolSourceKind.PublicPdb;
     public string FilePath => _file.Path;
-    public IReadOnlyList<ModuleSymbol> Symbols => _index.Symbols;
-    public ITypeSystem? Types => null;
-    public IReadOnlyList<ModuleSymbol> FindByName(string name) => _index.FindByName(name);
-    public IEnumerable<ModuleSymbol> Match(string pattern) => _index.Match(pattern);
-    public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => _index.TryFindByRva(rva, out symbol, out displacement);
-    public ModuleSymbol? FindNext(uint rva) => _index.FindNext(rva);
-    public DbgType? TypeOf(ModuleSymbol symbol) => null;
+
+    /// <summary>True for an x86 PDB, whose C names carry the `_`/`@N` decorations.</summary>
+    public bool IsX86 => Pdb.Dbi.Machine == 0x14c;
+
+    public SymbolSourceKind Kind
+    {
+        get
+        {
+            lock (_gate) return _kind ??= HasPrivateSymbols() ? SymbolSourceKind.PrivatePdb : SymbolSourceKind.PublicPdb;
+        }
+    }
+
+    private bool HasPrivateSymbols()
+    {
+        // A PDB the linker stripped (/PDBSTRIPPED, the symbol servers' public PDBs) is public even
+        // though it keeps some types (Windows' public PDBs carry the kernel structures) and stub
+        // module streams.
+        if (Pdb.Dbi.IsStripped) return false;
+        // A module stream holds more than its 4-byte signature, or the TPI holds records.
+        foreach (var m in Pdb.Dbi.Modules)
+            if (m.HasSymbolStream && m.SymbolBytes > 4) return true;
+        return TypesOrNull() != null;
+    }
+
+    public IReadOnlyList<ModuleSymbol> Symbols => Index.Symbols;
+    public IReadOnlyList<ModuleSymbol> FindByName(string name) => Index.FindByName(name);
+    public IEnumerable<ModuleSymbol> Match(string pattern) => Index.Match(pattern);
+    public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => Index.TryFindByRva(rva, out symbol, out displacement);
+    public ModuleSymbol? FindNext(uint rva) => Index.FindNext(rva);
+
+    /// <summary>The TPI as the shared type model; null when the PDB has no type records. Stripped PDBs keep the types they have.</summary>
+    public ITypeSystem? Types
+    {
+        get { lock (_gate) return TypesOrNull(); }
+    }
+
+    /// <summary>The same as <see cref="Types"/>, with the PDB-specific lookups (by type index).</summary>
+    public PdbTypeSystem? PdbTypes
+    {
+        get { lock (_gate) return TypesOrNull(); }
+    }
+
+    private PdbTypeSystem? TypesOrNull()
+    {
+        if (_typesChecked) return _types;
+        _typesChecked = true;
+        try
+        {
+            var tpi = Pdb.Msf.StreamExists(2) ? Pdb.Types : null;
+            _types = tpi != null && tpi.Count > 0 ? new PdbTypeSystem(Pdb, _gate) : null;
+        }
+        catch (DumpFormatException e)
+        {
+            // A broken TPI leaves the symbols usable; the reason stays for the loader to report.
+            TypeError = e.Message;
+            _types = null;
+        }
+        return _types;
+    }
+
+    /// <summary>Why <see cref="Types"/> is null although the PDB has a type stream (a malformed TPI); null otherwise.</summary>
+    public string? TypeError { get; private set; }
+
+    /// <summary>Procedures: their LF_PROCEDURE/LF_MFUNCTION signature; data: its type. Null for publics and labels.</summary>
+    public DbgType? TypeOf(ModuleSymbol symbol)
+    {
+        if (symbol.Handle <= 0) return null;
+        return PdbTypes?.Resolve((uint)symbol.Handle);
+    }
+
+    private SymbolIndex Index
+    {
+        get
+        {
+            if (Volatile.Read(ref _index) is { } ready) return ready;
+            lock (_gate) return _index ??= new SymbolIndex(PdbSymbolCollector.Collect(Pdb, IsX86));
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 }
