@@ -83,6 +83,9 @@ public static class SymbolBenchCommand
         for (int r = 0; r < runs; r++)
         {
             var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            // Run as `dotnet ntdbg.dll` (the ./ntdbg launcher), the host needs the assembly again.
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+                psi.ArgumentList.Add(typeof(SymbolBenchCommand).Assembly.Location);
             foreach (var a in new[] { "bench", "symbols", "--pdb", path, "--cold-once" }) psi.ArgumentList.Add(a);
             using var child = Process.Start(psi)!;
             string line = child.StandardOutput.ReadToEnd().Trim();

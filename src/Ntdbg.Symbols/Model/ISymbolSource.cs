@@ -27,7 +27,7 @@ public interface ISymbolSource
     /// <summary>The first symbol strictly after rva, for `ln`'s "|" column; null past the last.</summary>
     ModuleSymbol? FindNext(uint rva);
 
-    /// <summary>The module's types; null for export symbols and stripped PDBs.</summary>
+    /// <summary>The module's types; null for export symbols (stripped PDBs keep theirs: Windows' public PDBs carry kernel structures).</summary>
     ITypeSystem? Types { get; }
 
     /// <summary>A symbol's type (a function signature or a data type), when the file records one.</summary>
