@@ -59,7 +59,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
             return new ModuleSymbolLoad(source, imagePath, codeView, log, null);
         }
         string error = codeView is { Signature: "RSDS" }
-            ? $"{PdbName(codeView)} ({codeView.SymbolKey}) was not found ({pdbMiss ?? "no symbol path element has it"}) and the export table is unreadable"
+            ? $"{PdbName(codeView)} ({codeView.SymbolKey}) : {pdbMiss ?? "no symbol path element has it"}; the export table is unreadable too"
             : "no PDB key (CodeView record) and no readable export table" + (imageMiss != null ? $"; image: {imageMiss}" : "");
         Note($"{module.Name}: no symbols: {error}");
         return new ModuleSymbolLoad(null, imagePath, codeView, log, error);
@@ -179,6 +179,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
             // The store path says which key it was filed under; the file itself must agree.
             if (pdb.Pdb.Info.Guid != cv.Guid || pdb.Pdb.Dbi.Age != cv.Age)
             {
+                miss = $"{result.Path} has GUID/age {pdb.Pdb.Info.Guid:N}/{pdb.Pdb.Dbi.Age}, not {cv.Guid:N}/{cv.Age}";
                 note($"{result.Path}: GUID/age {pdb.Pdb.Info.Guid:N}/{pdb.Pdb.Dbi.Age} do not match the image's {cv.Guid:N}/{cv.Age}; ignored");
                 pdb.Dispose();
                 return null;
@@ -188,6 +189,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         catch (Exception e) when (e is DumpFormatException or IOException or UnauthorizedAccessException)
         {
             pdb?.Dispose();
+            miss = $"{result.Path} is unusable: {e.Message}";
             note($"{result.Path}: unusable PDB: {e.Message}");
             return null;
         }

@@ -20,11 +20,19 @@ public sealed class CacheWriter
         return Path.Combine(Root, "." + Guid.NewGuid().ToString("N") + TempSuffix);
     }
 
-    /// <summary>Moves a complete temporary file to its key; if another writer got there first, keeps theirs.</summary>
-    public string Commit(SymbolKey key, string tempPath)
+    /// <summary>
+    /// Moves a complete temporary file to its key; if another writer got there first, keeps theirs,
+    /// unless <paramref name="replace"/> (`.reload /o`) asks for the new copy (renamed over the old one).
+    /// </summary>
+    public string Commit(SymbolKey key, string tempPath, bool replace = false)
     {
         var existing = StoreLayout.ResolveIgnoringCase(Root, StoreLayout.IsTwoTier(Root) ? [key.TwoTierPrefix, key.FileName, key.Index, key.FileName] : [key.FileName, key.Index, key.FileName]);
-        if (existing != null && File.Exists(existing)) { Discard(tempPath); return existing; }
+        if (existing != null && File.Exists(existing))
+        {
+            if (!replace) { Discard(tempPath); return existing; }
+            File.Move(tempPath, existing, overwrite: true);
+            return existing;
+        }
         var dir = StoreLayout.ResolveIgnoringCase(Root, StoreLayout.IsTwoTier(Root) ? [key.TwoTierPrefix, key.FileName, key.Index] : [key.FileName, key.Index])
                   ?? StoreLayout.KeyDirectory(Root, key);
         Directory.CreateDirectory(dir);

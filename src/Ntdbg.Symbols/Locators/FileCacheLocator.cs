@@ -5,7 +5,7 @@ namespace Ntdbg.Symbols.Locators;
 /// files, file.ptr redirects). Servers behind it store their downloads through <see cref="Writer"/>.
 /// When <paramref name="copyTo"/> is given (a share used as a server tier), hits are copied there.
 /// </summary>
-public sealed class FileCacheLocator(string root, CacheWriter? copyTo = null) : ISymbolLocator
+public sealed class FileCacheLocator(string root, CacheWriter? copyTo = null, SymbolServerOptions? refreshedBy = null) : ISymbolLocator
 {
     public string Root { get; } = root;
     public CacheWriter Writer { get; } = new(root);
@@ -17,6 +17,11 @@ public sealed class FileCacheLocator(string root, CacheWriter? copyTo = null) : 
 
     public SymbolLookupResult Find(SymbolKey key, SymbolLog log)
     {
+        if (refreshedBy?.RefreshCache == true)
+        {
+            log.Add($"SYMSRV:  {Root}: skipped, the cache is being refreshed (.reload /o)");
+            return SymbolLookupResult.Miss(key, SymbolLookupStatus.NotFound, $"{Root} skipped (refreshing)", log);
+        }
         var entry = StoreLayout.Find(Root, key, log);
         if (entry.File != null) return Deliver(key, entry.File, log, copy: copyTo != null);
         if (entry.CompressedFile != null) return Expand(key, entry.CompressedFile, log);

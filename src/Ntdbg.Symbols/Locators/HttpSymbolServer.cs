@@ -55,7 +55,7 @@ public sealed class HttpSymbolServer : ISymbolLocator
             log.Add($"SYMSRV:  {Description}: offline, not asked for {key}");
             return SymbolLookupResult.Miss(key, SymbolLookupStatus.Offline, $"not in the cache and symbol server {Description} is offline", log);
         }
-        if (Negative.IsKnownMiss(Description, key))
+        if (!Options.RefreshCache && Negative.IsKnownMiss(Description, key))
         {
             log.Add($"SYMSRV:  {Description}/{key}: known missing (remembered 404), not asked again");
             return SymbolLookupResult.Miss(key, SymbolLookupStatus.NotFound, $"not on {Description} (remembered 404)", log);
@@ -81,7 +81,7 @@ public sealed class HttpSymbolServer : ISymbolLocator
         var log = new SymbolLog();
         var cached = StoreLayout.ResolveIgnoringCase(Cache.Root, StoreLayout.IsTwoTier(Cache.Root)
             ? [key.TwoTierPrefix, key.FileName, key.Index, key.FileName] : [key.FileName, key.Index, key.FileName]);
-        if (cached != null && File.Exists(cached))
+        if (!Options.RefreshCache && cached != null && File.Exists(cached))
         {
             log.Add($"SYMSRV:  {cached} already in the cache");
             return SymbolLookupResult.Hit(key, cached, log);
@@ -144,7 +144,7 @@ public sealed class HttpSymbolServer : ISymbolLocator
             log.Add($"SYMSRV:  {source}: {problem}");
             return SymbolLookupResult.Miss(key, SymbolLookupStatus.Corrupt, $"{source}: {problem}", log);
         }
-        var final = Cache.Commit(key, temp);
+        var final = Cache.Commit(key, temp, replace: Options.RefreshCache);
         log.Add($"SYMSRV:  {source} -> {final}");
         return SymbolLookupResult.Hit(key, final, log);
     }

@@ -30,7 +30,7 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
             {
                 case SymbolPathElementKind.Cache:
                     cache = LocalCache(element.Folder ?? SymbolPath.DefaultCache);
-                    locators.Add(new FileCacheLocator(cache));
+                    locators.Add(new FileCacheLocator(cache, refreshedBy: Options));
                     break;
                 case SymbolPathElementKind.Folder:
                     locators.Add(new DirectoryLocator(ExpandHome(element.Folder!)));
@@ -50,7 +50,7 @@ public sealed class SymbolLocatorFactory(SymbolServerOptions options, HttpClient
         stores.Add(element.Upstream.Length == 0 ? SymbolPath.MicrosoftSymbolServer : element.Upstream);
 
         var first = SymbolPathElement.IsUrl(stores[0]) ? LocalCache(cache ?? SymbolPath.DefaultCache) : LocalCache(stores[0]);
-        var firstCache = new FileCacheLocator(first);
+        var firstCache = new FileCacheLocator(first, refreshedBy: Options);
         if (!SymbolPathElement.IsUrl(stores[0])) stores.RemoveAt(0);
         locators.Add(firstCache);
         foreach (var store in stores)

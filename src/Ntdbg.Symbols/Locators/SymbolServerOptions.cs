@@ -8,6 +8,12 @@ public sealed class SymbolServerOptions
 {
     /// <summary>No network at all: servers answer <see cref="SymbolLookupStatus.Offline"/> without a request.</summary>
     public bool Offline { get; set; }
+
+    /// <summary>
+    /// `.reload /o`: caches with a server behind them are not read, remembered 404s are ignored,
+    /// and each download replaces the cached copy (atomically). Set around one reload only.
+    /// </summary>
+    public bool RefreshCache { get; set; }
     public int MaxRedirects { get; set; } = 10;
     /// <summary>Retries after the first attempt, on 5xx, timeouts and connection failures.</summary>
     public int MaxRetries { get; set; } = 3;

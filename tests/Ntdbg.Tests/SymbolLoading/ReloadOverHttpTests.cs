@@ -70,6 +70,32 @@ public sealed class ReloadOverHttpTests : IDisposable
     }
 
     [SharedDataFact(DumpPath)]
+    public void ReloadOverwriteDownloadsAgainOverADamagedCacheCopy()
+    {
+        var cache = _temp.New("refresh-cache");
+        using var target = TargetLoader.Open(TestData.Shared(DumpPath));
+        using var server = new LoopbackSymbolServer(SymbolTestFiles.Store);
+        var session = Session(target, $"srv*{cache}*{server.Url}");
+        Run.Text(target, ".reload /f amdppm", session);
+        string cached = AmdppmPdbInCache(cache);
+        var original = File.ReadAllBytes(cached);
+
+        // Damage the cached PDB: /f trusts the cache and fails; /o goes back to the server.
+        var damaged = (byte[])original.Clone();
+        Array.Clear(damaged, 0x20, 0x40);
+        File.WriteAllBytes(cached, damaged);
+        int before = server.CountFor("amdppm.pdb");
+        Assert.StartsWith("*** ERROR: Symbols could not be loaded for amdppm", Run.Text(target, ".reload /f amdppm", session));
+        Assert.Equal(before, server.CountFor("amdppm.pdb"));
+
+        string text = Run.Text(target, ".reload /o amdppm; lm m amdppm", session);
+        Assert.True(server.CountFor("amdppm.pdb") > before);
+        AssertAmdppmLoadedFrom(session, cache, text);
+        Assert.Equal(original, File.ReadAllBytes(cached));
+        Assert.False(session.Symbols.Options.RefreshCache);
+    }
+
+    [SharedDataFact(DumpPath)]
     public void CompressedAndFilePtrStoresServeTheSameFiles()
     {
         if (Tools.Find("gcab") == null) Assert.Fail("gcab is needed to build the compressed store (.ci/install-deps.sh installs it)");

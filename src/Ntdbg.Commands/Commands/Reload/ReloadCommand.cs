@@ -5,15 +5,15 @@ namespace Ntdbg.Commands.Commands.Reload;
 
 /// <summary>
 /// .reload [/f] [/u] [/o] [module]: forget symbols so the next use loads them again (deferred),
-/// or with /f load them now and say what was found; /u unloads. /o (overwrite cached files)
-/// is accepted and loads now; the cache is not bypassed (files in it are verified on use).
+/// or with /f load them now and say what was found; /u unloads; /o loads now and downloads
+/// again over the cached copies (remembered 404s are asked again).
 /// </summary>
 [Command(".reload", Summary = "Reload symbols (deferred, or now with /f)", Usage = ".reload [/f] [/u] [/o] [Module]")]
 public sealed class ReloadCommand : ICommand
 {
     public object? Execute(CommandContext context)
     {
-        bool force = false, unload = false;
+        bool force = false, unload = false, refresh = false;
         string? moduleName = null;
         foreach (var word in context.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -22,7 +22,8 @@ public sealed class ReloadCommand : ICommand
                 foreach (char c in word[1..].ToLowerInvariant())
                     switch (c)
                     {
-                        case 'f': case 'o': force = true; break;
+                        case 'f': force = true; break;
+                        case 'o': force = refresh = true; break;
                         case 'u': unload = true; break;
                         case 'v': case 'n': case 'i': case 'd': case 'l': case 's': break;
                         default: throw new CommandException($".reload: unknown option '{word}'");
@@ -50,7 +51,17 @@ public sealed class ReloadCommand : ICommand
                 rows.Add(new ReloadRow(m.Name, unload ? "unloaded" : "deferred", null, null));
                 continue;
             }
-            var load = table.Load(m);
+            var options = context.Session.Symbols.Options;
+            options.RefreshCache = refresh;
+            ModuleSymbolLoad load;
+            try
+            {
+                load = table.Load(m);
+            }
+            finally
+            {
+                options.RefreshCache = false;
+            }
             rows.Add(load.Source != null
                 ? new ReloadRow(m.Name, ModuleSymbolLoader.Describe(load.Source), load.Source.FilePath, null)
                 : new ReloadRow(m.Name, "no symbols", null, load.Error));
