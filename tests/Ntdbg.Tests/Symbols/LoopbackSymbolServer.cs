@@ -11,7 +11,7 @@ namespace Ntdbg.Tests.Symbols;
 /// </summary>
 public sealed class LoopbackSymbolServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private HttpListener _listener = new();
     private readonly Task _loop;
     private int _requests;
 
@@ -26,10 +26,22 @@ public sealed class LoopbackSymbolServer : IDisposable
     public LoopbackSymbolServer(string? root)
     {
         Root = root;
-        int port = FreePort();
-        Url = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
+        // The probed port can be taken by a parallel test before the listener binds it: try again.
+        for (int attempt = 0; ; attempt++)
+        {
+            Url = $"http://127.0.0.1:{FreePort()}/";
+            _listener.Prefixes.Clear();
+            _listener.Prefixes.Add(Url);
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener = new HttpListener();
+            }
+        }
         _loop = Task.Run(AcceptLoop);
     }
 

@@ -57,6 +57,12 @@ public sealed class DtCommand : ICommand
 
         if (SymbolWildcard.IsPattern(typeName))
             return ListTypes(s, typeName);
+        // dt on a typed global ("dt useheap_x64!g_LeakyBlob"): its type at its address.
+        if (found == null && TypedSymbol(s, typeName) is { } global)
+        {
+            found = (global.Module, global.Type);
+            address ??= global.Address;
+        }
         if (found == null) throw new CommandException($"Symbol {typeName} not found.");
         var (module, type) = found.Value;
 
@@ -93,6 +99,21 @@ public sealed class DtCommand : ICommand
         if (SymbolWildcard.IsPattern(name)) return null;
         var hit = s.SymbolTable.FindType(name);
         return hit == null ? null : (hit.Value.Module.Name, hit.Value.Type);
+    }
+
+    private static (string Module, DbgType Type, ulong Address)? TypedSymbol(DebugSession s, string name)
+    {
+        int bang = name.IndexOf('!');
+        var modules = bang >= 0 ? s.SymbolTable.Find(name[..bang]) is { } one ? [one] : [] : s.SymbolTable.Modules;
+        string symbol = bang >= 0 ? name[(bang + 1)..] : name;
+        foreach (var m in modules)
+        {
+            var source = s.SymbolTable.EnsureLoaded(m);
+            foreach (var hit in source?.FindByName(symbol) ?? [])
+                if (source!.TypeOf(hit) is { } type and not FunctionType)
+                    return (m.Name, type, m.Module.Base + hit.Rva);
+        }
+        return null;
     }
 
     private static DtResult ListTypes(DebugSession s, string pattern)
