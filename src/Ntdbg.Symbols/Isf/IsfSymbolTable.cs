@@ -78,7 +78,7 @@ public sealed class IsfSymbolTable
     {
         var found = new List<IsfSymbol>();
         foreach (var s in _doc.Symbols.Values)
-            if (IsfWildcard.Matches(pattern, s.Name)) found.Add(s);
+            if (Model.SymbolWildcard.Matches(pattern, s.Name)) found.Add(s);
         found.Sort((a, b) => a.Rva != b.Rva ? a.Rva.CompareTo(b.Rva) : string.CompareOrdinal(a.Name, b.Name));
         return found;
     }
