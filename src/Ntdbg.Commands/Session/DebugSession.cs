@@ -60,6 +60,9 @@ public sealed class DebugSession : IExpressionScope
     /// <summary>Set by .cxr/.ecxr; null means the current thread's own context.</summary>
     public RegisterContext? ContextOverride { get; set; }
 
+    /// <summary>Where the next `u` without an address continues.</summary>
+    public ulong? NextDisassemblyAddress { get; set; }
+
     /// <summary>Where the next display command without an address continues.</summary>
     public ulong NextDisplayAddress { get; set; }
 
