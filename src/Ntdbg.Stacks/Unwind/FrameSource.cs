@@ -1,0 +1,14 @@
+namespace Ntdbg.Stacks.Unwind;
+
+/// <summary>How a frame's caller was found, shown by `k` so users know what to trust.</summary>
+public enum FrameSource
+{
+    /// <summary>The starting context (thread, exception or .cxr).</summary>
+    Context,
+    /// <summary>Unwound with the function's .pdata/UNWIND_INFO.</summary>
+    UnwindInfo,
+    /// <summary>No unwind data (a leaf function): the return address is at the stack pointer.</summary>
+    Leaf,
+    /// <summary>Through a machine frame (trap or exception frame pushed by the processor).</summary>
+    MachineFrame,
+}
