@@ -11,4 +11,6 @@ public enum FrameSource
     Leaf,
     /// <summary>Through a machine frame (trap or exception frame pushed by the processor).</summary>
     MachineFrame,
+    /// <summary>Found by scanning the stack for a value that looks like a return address (no unwind data to follow).</summary>
+    Scan,
 }

@@ -45,7 +45,20 @@ public sealed class KernelStackTests
             if (expected[i].Name.StartsWith("pdb.amdppm.", StringComparison.Ordinal))
                 Assert.StartsWith("amdppm!" + expected[i].Name["pdb.amdppm.".Length..].Split('+')[0] + "+0x", ours[i].Site);
         }
-        // nt's image is not available: the walk stops there and says so instead of guessing.
+        // nt's image is not available: past IofCallDriver the frames come from scanning, validated by
+        // the ISF symbols and the executable sections of nt's header. All of rizin's frames 24-35
+        // are among them (ip and sp), each marked; extra scanned frames may appear between them.
+        var all = RizinFrame.Matches(rizin[section..]).Select(m => (N: int.Parse(m.Groups[1].Value), Ip: ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber), Sp: ulong.Parse(m.Groups[3].Value, NumberStyles.HexNumber)))
+            .TakeWhile(f => f.N <= 35).Where(f => f.N >= 24).ToList();
+        Assert.Equal(12, all.Count);
+        var pairs = ours.Select((f, i) => (Ip: i == 0 ? session.CurrentContext!.InstructionPointer : ips[i - 1], f.Sp, f.Site)).ToList();
+        var lines = k.Split('\n');
+        foreach (var (n, ip, sp) in all)
+        {
+            int at = pairs.FindIndex(p => p.Ip == ip && p.Sp == sp);
+            Assert.True(at >= 0, $"rizin's frame {n} ({ip:x} at {sp:x}) is missing:\n{k}");
+            if (n > 24) Assert.Contains(lines, l => l.StartsWith($"{at:x2} ") && l.Contains("(found by stack scan)"));
+        }
         Assert.Contains("no unwind data for", k);
     }
 }

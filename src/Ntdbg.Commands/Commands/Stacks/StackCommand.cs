@@ -28,11 +28,34 @@ public sealed class StackCommand : ICommand
             var module = s.SymbolTable.FindByAddress(a);
             if (module != null) s.SymbolTable.EnsureLoaded(module);
             return module?.Module.Base;
-        });
+        }, LooksLikeReturnAddress(s));
         var (frames, stopped) = walker.Walk(regs, count);
         bool args = context.Name == "kb";
         var lines = frames.Select(f => new StackLine(f, CallSite(s, f), args ? Arguments(s.Memory, f.StackPointer) : null)).ToList();
         return new StackResult(s.PointerSize, context.Name is "kn", args, lines, stopped);
+    }
+
+    /// <summary>
+    /// What a return address looks like without code to check: inside a symbol (not at its start,
+    /// not past a known size), in an executable section of its module's header.
+    /// </summary>
+    private static Func<ulong, bool> LooksLikeReturnAddress(Session.DebugSession s)
+    {
+        var headers = new Dictionary<ulong, Formats.Pe.PeImage?>();
+        return a =>
+        {
+            if (s.SymbolTable.LookupAddress(a) is not { Symbol: { } sym, Displacement: > 0 and < 0x10000 } hit) return false;
+            if (sym.Size != 0 && hit.Displacement >= sym.Size) return false;
+            ulong b = hit.Module.Module.Base;
+            if (!headers.TryGetValue(b, out var image))
+            {
+                try { image = Formats.Pe.PeImage.FromMemory(s.Memory, b); }
+                catch (Exception e) when (e is MemoryFaultException or Core.Errors.DumpFormatException) { image = null; }
+                headers[b] = image;
+            }
+            // Without a header, the symbol alone has to do.
+            return image?.SectionForRva((uint)(a - b)) is not { } section || (section.Characteristics & 0x20000000) != 0;
+        };
     }
 
     private static string CallSite(Session.DebugSession s, StackFrame f)
@@ -42,6 +65,7 @@ public sealed class StackCommand : ICommand
         {
             FrameSource.Leaf => site + " (leaf: no unwind data)",
             FrameSource.MachineFrame => site + " (machine frame)",
+            FrameSource.Scan => site + " (found by stack scan)",
             _ => site,
         };
     }
