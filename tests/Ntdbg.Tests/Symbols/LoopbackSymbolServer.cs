@@ -47,15 +47,25 @@ public sealed class LoopbackSymbolServer : IDisposable
 
     public int CountFor(string fragment) => Paths.Count(p => p.Contains(fragment, StringComparison.OrdinalIgnoreCase));
 
+    // Managed HttpListener re-resolves its endpoint while removing prefixes; if a parallel test has
+    // meanwhile bound the same port, that throws "Address already in use". Shutting down must not fail a test.
     public void Stop()
     {
-        if (_listener.IsListening) _listener.Stop();
+        try
+        {
+            if (_listener.IsListening) _listener.Stop();
+        }
+        catch (HttpListenerException) { }
     }
 
     public void Dispose()
     {
         Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException) { }
         try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
     }
 
