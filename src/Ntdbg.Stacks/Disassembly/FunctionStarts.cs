@@ -13,9 +13,22 @@ public sealed class FunctionStarts(IVirtualMemory memory)
 {
     private readonly Dictionary<ulong, IReadOnlyList<PeRuntimeFunction>?> _tables = [];
 
-    public ulong? Find(ulong moduleBase, ulong address)
+    public ulong? Find(ulong moduleBase, ulong address) =>
+        FindEntry(moduleBase, address) is { } f ? moduleBase + f.BeginAddress : null;
+
+    /// <summary>True when the module's .pdata could be read (so an address without an entry is leaf code).</summary>
+    public bool HasTable(ulong moduleBase) => Table(moduleBase) != null;
+
+    /// <summary>The .pdata entry covering the address, or null.</summary>
+    public PeRuntimeFunction? FindEntry(ulong moduleBase, ulong address)
     {
         if (address < moduleBase || address - moduleBase > uint.MaxValue) return null;
+        var table = Table(moduleBase);
+        return table == null ? null : PeRuntimeFunctionTable.Find(table, (uint)(address - moduleBase));
+    }
+
+    private IReadOnlyList<PeRuntimeFunction>? Table(ulong moduleBase)
+    {
         if (!_tables.TryGetValue(moduleBase, out var table))
         {
             try
@@ -28,8 +41,6 @@ public sealed class FunctionStarts(IVirtualMemory memory)
             }
             _tables[moduleBase] = table;
         }
-        if (table == null) return null;
-        var hit = PeRuntimeFunctionTable.Find(table, (uint)(address - moduleBase));
-        return hit is { } f ? moduleBase + f.BeginAddress : null;
+        return table;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Ntdbg.Core.Memory;
 using Ntdbg.Formats.Pe;
+using Ntdbg.Stacks.Disassembly;
 
 namespace Ntdbg.Stacks.Unwind;
 
@@ -18,7 +19,7 @@ namespace Ntdbg.Stacks.Unwind;
 public sealed class X64Unwinder(IVirtualMemory memory, Func<ulong, ulong?> moduleBaseOf)
 {
     private const int MaxChain = 32;
-    private readonly Dictionary<ulong, IReadOnlyList<PeRuntimeFunction>?> _tables = [];
+    private readonly FunctionStarts _functions = new(memory);
 
     /// <summary>Register numbers in UNWIND_CODE order: rax rcx rdx rbx rsp rbp rsi rdi r8..r15.</summary>
     public static readonly string[] RegisterNames = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
@@ -34,12 +35,12 @@ public sealed class X64Unwinder(IVirtualMemory memory, Func<ulong, ulong?> modul
             problem = $"{Hex.Address(rip)} is in no module: the walk stops (frame scanning is not built yet)";
             return false;
         }
-        if (!HasTable(mb))
+        if (!_functions.HasTable(mb))
         {
             problem = $"no unwind data for {Hex.Address(rip)}: its module's image is neither in the dump nor found on the symbol path";
             return false;
         }
-        PeRuntimeFunction? function = Lookup(mb, rip);
+        PeRuntimeFunction? function = _functions.FindEntry(mb, rip);
         if (function is not { } f)
         {
             // A leaf: nothing pushed, the return address is on top of the stack.
@@ -117,29 +118,6 @@ public sealed class X64Unwinder(IVirtualMemory memory, Func<ulong, ulong?> modul
         9 => 3,
         _ => 1,
     };
-
-    private bool HasTable(ulong moduleBase)
-    {
-        Lookup(moduleBase, moduleBase);
-        return _tables[moduleBase] != null;
-    }
-
-    private PeRuntimeFunction? Lookup(ulong moduleBase, ulong rip)
-    {
-        if (!_tables.TryGetValue(moduleBase, out var table))
-        {
-            try
-            {
-                table = PeImage.FromMemory(memory, moduleBase).ReadRuntimeFunctions();
-            }
-            catch (Exception e) when (e is MemoryFaultException or Core.Errors.DumpFormatException)
-            {
-                table = null;
-            }
-            _tables[moduleBase] = table;
-        }
-        return table == null || rip - moduleBase > uint.MaxValue ? null : PeRuntimeFunctionTable.Find(table, (uint)(rip - moduleBase));
-    }
 
     private bool Read(ulong address, out ulong value, out string? problem)
     {

@@ -8,6 +8,7 @@ using Ntdbg.Symbols.Locators;
 using Ntdbg.Symbols.Model;
 using Ntdbg.Symbols.Pdb;
 using Ntdbg.Targets;
+using Ntdbg.Targets.Image;
 using Ntdbg.Targets.Model;
 
 namespace Ntdbg.Symbols.Loading;
@@ -98,8 +99,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         if (image == null) return null;
         try
         {
-            var cv = image.ReadCodeView();
-            return cv == null ? null : new CodeViewInfo(cv.Format, cv.PdbPath, cv.Guid, cv.Age, cv.Nb10Signature);
+            return image.ReadCodeView().ToCodeViewInfo();
         }
         catch (MemoryFaultException e)
         {

@@ -38,7 +38,7 @@ public sealed class ImageTarget : ITarget
         if (lastRaw > file.Length)
             warnings.Add($"{FileName(file.Path)} is truncated: sections need 0x{lastRaw:x} bytes, the file has 0x{file.Length:x}");
 
-        var codeView = cv == null ? null : new CodeViewInfo(cv.Format, cv.PdbPath, cv.Guid, cv.Age, cv.Nb10Signature);
+        var codeView = cv.ToCodeViewInfo();
         ulong size = image.OptionalHeader.SizeOfImage != 0 ? image.OptionalHeader.SizeOfImage : memory.Size;
         Modules = [new ModuleInfo(file.Path, image.OptionalHeader.ImageBase, size, image.FileHeader.TimeDateStamp,
             image.OptionalHeader.CheckSum, codeView)];

@@ -37,25 +37,14 @@ public sealed class StackCommand : ICommand
 
     /// <summary>
     /// What a return address looks like without code to check: inside a symbol (not at its start,
-    /// not past a known size), in an executable section of its module's header.
+    /// not past a known size), in a code section of its module's header (when a header is readable).
     /// </summary>
     private static Func<ulong, bool> LooksLikeReturnAddress(Session.DebugSession s)
     {
-        var headers = new Dictionary<ulong, Formats.Pe.PeImage?>();
-        return a =>
-        {
-            if (s.SymbolTable.LookupAddress(a) is not { Symbol: { } sym, Displacement: > 0 and < 0x10000 } hit) return false;
-            if (sym.Size != 0 && hit.Displacement >= sym.Size) return false;
-            ulong b = hit.Module.Module.Base;
-            if (!headers.TryGetValue(b, out var image))
-            {
-                try { image = Formats.Pe.PeImage.FromMemory(s.Memory, b); }
-                catch (Exception e) when (e is MemoryFaultException or Core.Errors.DumpFormatException) { image = null; }
-                headers[b] = image;
-            }
-            // Without a header, the symbol alone has to do.
-            return image?.SectionForRva((uint)(a - b)) is not { } section || (section.Characteristics & 0x20000000) != 0;
-        };
+        var sections = new Symbols.SymbolDescriber(s);
+        return a => s.SymbolTable.LookupAddress(a) is { Symbol: { } sym, Displacement: > 0 and < 0x10000 } hit
+            && (sym.Size == 0 || hit.Displacement < sym.Size)
+            && sections.InCodeSection(hit.Module, (uint)(a - hit.Module.Module.Base)) != false;
     }
 
     private static string CallSite(Session.DebugSession s, StackFrame f)

@@ -58,11 +58,14 @@ public sealed class SymbolDescriber(DebugSession session)
     }
 
     /// <summary>True when the RVA lies in an executable section of the module's image as the dump holds it.</summary>
-    public bool IsCode(ModuleSymbols module, uint rva)
+    public bool IsCode(ModuleSymbols module, uint rva) => InCodeSection(module, rva) == true;
+
+    /// <summary>Whether the RVA lies in a code section; null when no header (dump or stored image) is readable.</summary>
+    public bool? InCodeSection(ModuleSymbols module, uint rva)
     {
         if (!_sections.TryGetValue(module.Module.Base, out var sections))
             _sections[module.Module.Base] = sections = ReadSections(module);
-        if (sections == null) return false;
+        if (sections == null) return null;
         foreach (var s in sections)
             if (s.ContainsRva(rva)) return (s.Characteristics & (ImageScnCntCode | ImageScnMemExecute)) != 0;
         return false;

@@ -1,3 +1,4 @@
+using Ntdbg.Commands.Language;
 using System.Buffers.Binary;
 using System.Globalization;
 using Ntdbg.Commands.Session;
@@ -22,7 +23,7 @@ public static class SymbolValueText
             case EnumType e when e.Size is > 0 and <= 8:
                 {
                     if (!Read(session, address, (int)e.Size, out ulong raw)) return MemoryError;
-                    long value = SignExtend(raw, (int)e.Size);
+                    long value = Integers.SignExtend(raw, (int)e.Size);
                     string? name = e.NameOf(value);
                     return name != null ? $"{name} (0n{value})" : $"0n{value}";
                 }
@@ -47,19 +48,12 @@ public static class SymbolValueText
             case PrimitiveKind.Float when size == 8:
                 return BitConverter.Int64BitsToDouble((long)raw).ToString(CultureInfo.InvariantCulture);
             case PrimitiveKind.Char or PrimitiveKind.UChar or PrimitiveKind.WChar when raw is >= 0x20 and < 0x7f:
-                return $"0n{(p.IsSigned ? SignExtend(raw, size) : (long)raw)} '{(char)raw}'";
+                return $"0n{(p.IsSigned ? Integers.SignExtend(raw, size) : (long)raw)} '{(char)raw}'";
             default:
-                return p.IsSigned ? $"0n{SignExtend(raw, size)}" : $"0x{raw:x}";
+                return p.IsSigned ? $"0n{Integers.SignExtend(raw, size)}" : $"0x{raw:x}";
         }
     }
 
-    private static long SignExtend(ulong raw, int size) => size switch
-    {
-        1 => (sbyte)raw,
-        2 => (short)raw,
-        4 => (int)raw,
-        _ => (long)raw,
-    };
 
     private static bool Read(DebugSession session, ulong address, int size, out ulong value)
     {

@@ -1,3 +1,4 @@
+using Ntdbg.Commands.Language;
 using System.Buffers.Binary;
 using System.Text;
 using Ntdbg.Core.Memory;
@@ -31,7 +32,7 @@ public sealed class DtValueFormatter(IVirtualMemory memory, int pointerSize, Fun
                 {
                     int size = (int)Math.Clamp(e.Size, 1, 8);
                     if (!TryRead(address, size, out ulong raw, out fault)) return "??";
-                    long value = SignExtend(raw, size);
+                    long value = Integers.SignExtend(raw, size);
                     string? name = e.NameOf(value);
                     return name != null ? $"{value} ( {name} )" : $"{value}";
                 }
@@ -79,7 +80,7 @@ public sealed class DtValueFormatter(IVirtualMemory memory, int pointerSize, Fun
         switch (p.Primitive)
         {
             case PrimitiveKind.Int or PrimitiveKind.HResult:
-                return $"0n{SignExtend(raw, size)}";
+                return $"0n{Integers.SignExtend(raw, size)}";
             case PrimitiveKind.Char or PrimitiveKind.UChar:
                 return $"{Unsigned(raw)} {CharText((char)raw)}";
             case PrimitiveKind.WChar or PrimitiveKind.Char16:
@@ -98,13 +99,6 @@ public sealed class DtValueFormatter(IVirtualMemory memory, int pointerSize, Fun
 
     private static string CharText(char c) => c is >= ' ' and < (char)0x7f ? $"'{c}'" : "''";
 
-    private static long SignExtend(ulong raw, int size) => size switch
-    {
-        1 => (sbyte)raw,
-        2 => (short)raw,
-        4 => (int)raw,
-        _ => (long)raw,
-    };
 
     private bool TryRead(ulong address, int size, out ulong value, out MemoryFault? fault)
     {

@@ -278,7 +278,7 @@ public sealed class CppEvaluator(DebugSession session)
         if (session.Memory.Read(address, b[..size], out var fault) < size)
             return new CppValue(type, 0, address, module) { ReadError = $"Memory access error at {Hex.Address(fault?.Address ?? address)}: {fault?.Detail ?? "unreadable"}" };
         ulong raw = BinaryPrimitives.ReadUInt64LittleEndian(b);
-        if (CppTypes.IsSigned(type)) raw = (ulong)SignExtend(raw, size);
+        if (CppTypes.IsSigned(type)) raw = (ulong)Integers.SignExtend(raw, size);
         return new CppValue(type, raw, address, module);
     }
 
@@ -297,16 +297,9 @@ public sealed class CppEvaluator(DebugSession session)
         int size = (int)Math.Clamp(type.Size, 1, 8);
         if (size == 8) return v;
         ulong masked = v & ((1UL << (size * 8)) - 1);
-        return CppTypes.IsSigned(type) ? (ulong)SignExtend(masked, size) : masked;
+        return CppTypes.IsSigned(type) ? (ulong)Integers.SignExtend(masked, size) : masked;
     }
 
-    private static long SignExtend(ulong raw, int size) => size switch
-    {
-        1 => (sbyte)raw,
-        2 => (short)raw,
-        4 => (int)raw,
-        _ => (long)raw,
-    };
 
     /// <summary>A type name: [struct|class|union|enum] (primitive words | [module!]Name) then `*`s.</summary>
     private bool TryType(out (DbgType Type, string? Module) result)
