@@ -32,4 +32,7 @@ public interface ISymbolSource
 
     /// <summary>A symbol's type (a function signature or a data type), when the file records one.</summary>
     DbgType? TypeOf(ModuleSymbol symbol);
+
+    /// <summary>Unwind descriptions the file carries (x86 FPO/frame data, breakpad STACK WIN/CFI); null when it has none.</summary>
+    IUnwindDataSource? UnwindData => null;
 }
