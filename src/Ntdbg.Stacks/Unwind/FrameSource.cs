@@ -13,4 +13,14 @@ public enum FrameSource
     MachineFrame,
     /// <summary>Found by scanning the stack for a value that looks like a return address (no unwind data to follow).</summary>
     Scan,
+    /// <summary>Emulating the epilog the instruction pointer stood in (x64).</summary>
+    Epilog,
+    /// <summary>Followed the frame-pointer chain (x86 EBP, or x64 RBP where no unwind data exists).</summary>
+    FramePointer,
+    /// <summary>x86 frame data: the PDB's FRAMEDATA or breakpad's STACK WIN 4 program.</summary>
+    FrameData,
+    /// <summary>x86 FPO_DATA (PDB FPO stream or breakpad STACK WIN 0).</summary>
+    Fpo,
+    /// <summary>Breakpad STACK CFI rules.</summary>
+    Cfi,
 }

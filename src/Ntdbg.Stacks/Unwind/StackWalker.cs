@@ -1,68 +1,71 @@
-using Ntdbg.Core.Memory;
+using Ntdbg.Stacks.Unwind.X86;
 using Ntdbg.Targets.Model;
 
 namespace Ntdbg.Stacks.Unwind;
 
 /// <summary>
-/// Walks an x64 stack from a register context with <see cref="X64Unwinder"/>, up to a frame limit.
-/// Where no unwind data exists (a module whose image is missing), and when a validator is given,
-/// the stack is scanned upward for the next value that looks like a return address (the
-/// validator says so, e.g. "inside a known function, not at its start"); such frames are marked
-/// <see cref="FrameSource.Scan"/> and can be wrong.
+/// Walks a stack from a register context, up to a frame limit: x64 with <see cref="X64Walk"/>
+/// (.pdata, epilogs, then frame pointer and scanning where a module's unwind data is missing), x86
+/// with <see cref="X86Unwinder"/> (frame records, CFI, EBP chain, scanning). Each frame says how
+/// its caller was found. The walk stops at a zero return address, at the limit, when the stack
+/// pointer fails to move up, or with the reason nothing more can be found.
 /// </summary>
-public sealed class StackWalker(IVirtualMemory memory, Func<ulong, ulong?> moduleBaseOf, Func<ulong, bool>? looksLikeReturnAddress = null)
+public sealed class StackWalker(UnwindEnvironment env)
 {
     public const int MaxFrames = 4096;
-    private const ulong MaxScanBytes = 0x4000;
 
     /// <summary>The frames, and why the walk stopped early (null when it reached the end: a zero return address, or the limit).</summary>
     public (IReadOnlyList<StackFrame> Frames, string? Stopped) Walk(RegisterContext context, int maxFrames)
     {
-        var regs = new ulong[16];
-        for (int i = 0; i < 16; i++) regs[i] = context.Get(X64Unwinder.RegisterNames[i]) ?? 0;
-        ulong rip = context.InstructionPointer;
-        var unwinder = new X64Unwinder(memory, moduleBaseOf);
-        var frames = new List<StackFrame>();
-        var source = FrameSource.Context;
-        string? stopped = null;
-        for (int n = 0; n < Math.Min(maxFrames, MaxFrames) && rip != 0; n++)
+        int limit = Math.Clamp(maxFrames, 1, MaxFrames);
+        return context.Machine switch
         {
-            ulong sp = regs[4], ip = rip;
-            if (!unwinder.Unwind(regs, ref rip, out var how, out stopped))
-            {
-                if (looksLikeReturnAddress != null && Scan(sp, out ulong slot, out ulong found))
-                {
-                    frames.Add(new StackFrame(n, ip, sp, found, source));
-                    rip = found;
-                    regs[4] = slot + 8;
-                    source = FrameSource.Scan;
-                    stopped = null;
-                    continue;
-                }
-                frames.Add(new StackFrame(n, ip, sp, 0, source));
-                break;
-            }
-            frames.Add(new StackFrame(n, ip, sp, rip, source));
-            source = how;
-            // A caller's stack pointer must move up; otherwise the walk would loop.
-            if (regs[4] <= sp && how != FrameSource.MachineFrame)
-            {
-                stopped = $"stack pointer did not move up at frame {n} ({Hex.Address(sp)}): stopping";
-                break;
-            }
-        }
-        return (frames, stopped);
+            Machine.X64 => new X64Walk(env).Walk(context, limit),
+            Machine.X86 => WalkX86(context, limit),
+            _ => ([], $"{context.Machine} stacks are not walked yet"),
+        };
     }
 
-    // The first slot above sp holding a plausible return address.
-    private bool Scan(ulong sp, out ulong slot, out ulong value)
+    private (IReadOnlyList<StackFrame>, string?) WalkX86(RegisterContext context, int limit)
     {
-        for (slot = sp; slot < sp + MaxScanBytes; slot += 8)
+        var unwinder = new X86Unwinder(env);
+        var regs = new Dictionary<string, uint>();
+        foreach (string r in X86Unwinder.Registers) regs[r] = (uint)(context.Get(r[1..]) ?? 0);
+        var frames = new List<StackFrame>();
+        var source = FrameSource.Context;
+        IReadOnlyDictionary<string, ulong> trusted = context.Registers.ToDictionary(r => r.Name, r => r.Value, StringComparer.OrdinalIgnoreCase);
+        uint calleeParams = 0;
+        for (int n = 0; n < limit && regs["$eip"] != 0; n++)
         {
-            if (!memory.TryReadUInt64(slot, out value, out _)) break;
-            if (value != 0 && moduleBaseOf(value) != null && looksLikeReturnAddress!(value)) return true;
+            uint eip = regs["$eip"], esp = regs["$esp"], ebp = regs["$ebp"];
+            if (!unwinder.Unwind(regs, calleeParams, out var step, out string? problem))
+            {
+                frames.Add(new StackFrame(n, eip, esp, 0, source) { FramePointer = ebp, Registers = trusted });
+                return (frames, problem);
+            }
+            // WinDbg's ChildEBP: the frame's EBP.
+            uint childEbp = ebp;
+            frames.Add(new StackFrame(n, eip, esp, step.Caller["$eip"], source) { FramePointer = childEbp, Registers = trusted, FrameInfo = step.Info });
+            calleeParams = step.Info?.ParamsSize ?? 0;
+            source = step.Source;
+            trusted = Trusted(step);
+            if (step.Caller["$esp"] <= esp)
+                return (frames, $"stack pointer did not move up at frame {n:x2} ({esp:x8}): stopping");
+            regs = step.Caller;
         }
-        slot = value = 0;
-        return false;
+        return (frames, null);
+    }
+
+    private static Dictionary<string, ulong> Trusted(UnwindStep step)
+    {
+        var t = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["eip"] = step.Caller["$eip"],
+            ["esp"] = step.Caller["$esp"],
+        };
+        if (step.Source != FrameSource.Scan)
+            foreach (string r in new[] { "$ebp", "$ebx", "$esi", "$edi" })
+                t[r[1..]] = step.Caller[r];
+        return t;
     }
 }

@@ -13,8 +13,8 @@ namespace Ntdbg.Stacks.Unwind;
 /// entry in a readable .pdata is a leaf whose return address is at RSP. When the module's image
 /// (and so its .pdata) is not available, or the address is in no module, the walk stops and
 /// says so rather than guess. Every read that fails ends the walk
-/// with the fault; nothing is guessed. Epilogs are not detected yet (a context stopped inside
-/// an epilog may unwind one frame wrong).
+/// with the fault; nothing is guessed. A context stopped inside an epilog is unwound by
+/// emulating the rest of the epilog (<see cref="X64Epilog"/>).
 /// </summary>
 public sealed class X64Unwinder(IVirtualMemory memory, Func<ulong, ulong?> moduleBaseOf)
 {
@@ -60,6 +60,12 @@ public sealed class X64Unwinder(IVirtualMemory memory, Func<ulong, ulong?> modul
             int frameRegister = head[3] & 0xf, frameOffset = head[3] >> 4;
             if (!ReadBytes(b + unwindRva + 4, codeCount * 2 + 12, out var codes, out problem)) return false;
             bool inProlog = chain == 0 && offset < (ulong)prologSize;
+            if (chain == 0 && !inProlog && X64Epilog.TryEmulate(memory, rip, b + f.BeginAddress, b + (f.EndAddress ?? f.BeginAddress), regs, out ulong afterEpilog))
+            {
+                rip = afterEpilog;
+                source = FrameSource.Epilog;
+                return true;
+            }
             for (int i = 0; i < codeCount;)
             {
                 int codeOffset = codes[i * 2], op = codes[i * 2 + 1] & 0xf, info = codes[i * 2 + 1] >> 4;

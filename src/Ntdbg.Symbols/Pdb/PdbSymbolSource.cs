@@ -20,6 +20,7 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
     private PdbTypeSystem? _types;
     private bool _typesChecked;
     private SymbolSourceKind? _kind;
+    private PdbUnwindData? _unwindData;
 
     private PdbSymbolSource(MappedFile file, PdbFile pdb)
     {
@@ -102,6 +103,9 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
         }
         return _types;
     }
+
+    /// <summary>The PDB's x86 FPO and frame data (empty lookups for x64 PDBs, which have none).</summary>
+    public IUnwindDataSource? UnwindData => _unwindData ??= new PdbUnwindData(Pdb, _gate);
 
     /// <summary>Why <see cref="Types"/> is null although the PDB has a type stream (a malformed TPI); null otherwise.</summary>
     public string? TypeError { get; private set; }

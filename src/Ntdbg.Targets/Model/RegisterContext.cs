@@ -36,6 +36,10 @@ public sealed class RegisterContext
     public string StackPointerName => Machine switch { Machine.X86 => "esp", Machine.X64 => "rsp", _ => "sp" };
     public string FramePointerName => Machine switch { Machine.X86 => "ebp", Machine.X64 => "rbp", _ => "fp" };
 
+    /// <summary>A copy with some registers replaced (k = ..., .frame /c); names not in this context are ignored.</summary>
+    public RegisterContext With(IReadOnlyDictionary<string, ulong> values) =>
+        new(Machine, Registers.Select(r => values.TryGetValue(r.Name, out ulong v) ? r with { Value = v } : r));
+
     public ulong InstructionPointer => Get(InstructionPointerName) ?? 0;
     public ulong StackPointer => Get(StackPointerName) ?? 0;
     public ulong FramePointer => Get(FramePointerName) ?? 0;

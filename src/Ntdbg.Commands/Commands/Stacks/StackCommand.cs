@@ -1,4 +1,5 @@
 using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Language;
 using Ntdbg.Core.Memory;
 using Ntdbg.Stacks.Unwind;
 using Ntdbg.Targets.Model;
@@ -6,11 +7,12 @@ using Ntdbg.Targets.Model;
 namespace Ntdbg.Commands.Commands.Stacks;
 
 /// <summary>
-/// k, kn, kb [Count]: the current context's stack (thread, .ecxr or .cxr), x64, unwound with
-/// .pdata from the dump or from images the symbol path supplied. Each frame says how it was found
-/// when not by unwind data (leaf, machine frame).
+/// k[b|v|p|P|n|c|f] [= start registers] [Count]: the current context's stack (thread, .ecxr,
+/// .cxr or .frame), x64 unwound with .pdata from the dump or from images the symbol path
+/// supplied, x86 with the symbol files' frame data, the EBP chain and scanning. Frames found by
+/// less than the module's own unwind data say so.
 /// </summary>
-[Command("k", Aliases = ["kn", "kb"], Summary = "Stack backtrace (x64: unwound with .pdata)", Usage = "k[n|b] [Count]")]
+[Command("k", Summary = "Stack backtrace", Usage = "k[b|v|p|P|n|c|f] [= BasePtr StackPtr InstructionPtr] [Count]")]
 public sealed class StackCommand : ICommand
 {
     private const int DefaultCount = 256;
@@ -18,53 +20,94 @@ public sealed class StackCommand : ICommand
     public object? Execute(CommandContext context)
     {
         var s = context.Session;
-        if (s.Target.Machine != Machine.X64)
-            throw new CommandException($"{context.Name}: only x64 stacks are walked so far ({s.Target.Machine}: issue 4)");
-        var regs = s.CurrentContext ?? throw new CommandException($"{context.Name}: the current thread has no register context");
-        int count = context.Args.AtEnd ? DefaultCount : (int)Math.Clamp(context.Args.ReadExpression(), 1, StackWalker.MaxFrames);
-        // Loading a module's symbols also maps its image from the symbol store, so .pdata the dump lacks is there.
-        var walker = new StackWalker(s.Memory, a =>
+        var options = StackOptions.Parse(context, out string rest);
+        var args = new ArgumentReader(rest, s.CreateEvaluator());
+        var regs = s.CurrentContext ?? throw new CommandException("k: the current thread has no register context");
+        ulong? countValue = null;
+        if (args.Peek == '=')
         {
-            var module = s.SymbolTable.FindByAddress(a);
-            if (module != null) s.SymbolTable.EnsureLoaded(module);
-            return module?.Module.Base;
-        }, LooksLikeReturnAddress(s));
-        var (frames, stopped) = walker.Walk(regs, count);
-        bool args = context.Name == "kb";
-        var lines = frames.Select(f => new StackLine(f, CallSite(s, f), args ? Arguments(s.Memory, f.StackPointer) : null)).ToList();
-        return new StackResult(s.PointerSize, context.Name is "kn", args, lines, stopped);
+            args.TryKeyword("=");
+            (regs, countValue) = StartRegisters(regs, args);
+        }
+        else if (!args.AtEnd) countValue = args.ReadExpression();
+        int count = countValue is ulong c ? (int)Math.Clamp(c, 1, StackWalker.MaxFrames) : DefaultCount;
+        if (!args.AtEnd) throw new CommandException($"k: unexpected '{args.Rest}'");
+        var (frames, stopped) = StackWalks.Walk(s, regs, count);
+        var lines = frames.Select(f => new StackLine(f, CallSite(s, f, options),
+            options.Arguments ? Arguments(s, f) : null,
+            options.Annotations ? Annotation(frames, f) : null)).ToList();
+        return new StackResult(s.PointerSize, options.Numbered, options.Arguments, lines, stopped);
     }
 
-    /// <summary>
-    /// What a return address looks like without code to check: inside a symbol (not at its start,
-    /// not past a known size), in a code section of its module's header (when a header is readable).
-    /// </summary>
-    private static Func<ulong, bool> LooksLikeReturnAddress(Session.DebugSession s)
+    // "k = sp ip" (x64) or "k = ebp [esp eip]" (x86): the walk starts from those registers.
+    private static (RegisterContext, ulong?) StartRegisters(RegisterContext current, ArgumentReader args)
     {
-        var sections = new Symbols.SymbolDescriber(s);
-        return a => s.SymbolTable.LookupAddress(a) is { Symbol: { } sym, Displacement: > 0 and < 0x10000 } hit
-            && (sym.Size == 0 || hit.Displacement < sym.Size)
-            && sections.InCodeSection(hit.Module, (uint)(a - hit.Module.Module.Base)) != false;
+        var values = new List<ulong>();
+        while (!args.AtEnd && values.Count < 4) values.Add(args.ReadExpression());
+        if (values.Count == 0) throw new CommandException("k =: expected the starting registers");
+        var set = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        if (current.Machine == Machine.X86)
+        {
+            set["ebp"] = values[0];
+            set["esp"] = values.Count >= 3 ? values[1] : values[0];
+            if (values.Count >= 3) set["eip"] = values[2];
+            return (current.With(set), Count(values, values.Count >= 3 ? 3 : 1));
+        }
+        else
+        {
+            // x64 has no frame chain to start from: the first value is where the stack is, the
+            // second the instruction pointer (the seed's "k=rbp rip n" on an RBP-framed function).
+            set[current.StackPointerName] = values[0];
+            if (values.Count >= 2) set[current.InstructionPointerName] = values[1];
+            return (current.With(set), Count(values, Math.Min(values.Count, 2)));
+        }
     }
 
-    private static string CallSite(Session.DebugSession s, StackFrame f)
+    // A value past the registers is the frame count.
+    private static ulong? Count(List<ulong> values, int registers)
+    {
+        if (values.Count > registers + 1) throw new CommandException("k =: too many values");
+        return values.Count == registers + 1 ? values[registers] : null;
+    }
+
+    private static string CallSite(Session.DebugSession s, StackFrame f, StackOptions options)
     {
         string site = s.DescribeAddress(f.InstructionPointer) ?? $"0x{Hex.Pointer(f.InstructionPointer, 8)}";
+        if (options.ModuleOnly) site = site.Split('!')[0];
         return f.Source switch
         {
             FrameSource.Leaf => site + " (leaf: no unwind data)",
             FrameSource.MachineFrame => site + " (machine frame)",
             FrameSource.Scan => site + " (found by stack scan)",
+            FrameSource.FramePointer when s.PointerSize == 8 => site + " (found by frame pointer)",
             _ => site,
         };
     }
 
-    // x64 home slots above the return address, as `kb` prints them ("Args to Child").
-    private static List<ulong?> Arguments(IVirtualMemory memory, ulong childSp)
+    // x64: the four home slots above the return address; x86: the three dwords past the saved EBP and return address.
+    private static List<ulong?> Arguments(Session.DebugSession s, StackFrame f)
     {
         var list = new List<ulong?>(4);
-        for (int i = 1; i <= 4; i++)
-            list.Add(memory.TryReadUInt64(childSp + (ulong)(8 * i), out ulong v, out _) ? v : null);
+        if (s.PointerSize == 8)
+            for (int i = 1; i <= 4; i++)
+                list.Add(s.Memory.TryReadUInt64(f.StackPointer + (ulong)(8 * i), out ulong v, out _) ? v : null);
+        else
+            for (int i = 2; i <= 4; i++)
+                list.Add(s.Memory.TryReadUInt32(f.FramePointer + (ulong)(4 * i), out uint v, out _) ? v : null);
         return list;
+    }
+
+    // kv's "(FPO: ...)" on x86 and "(TrapFrame @ ...)" where a machine frame was crossed.
+    private static string? Annotation(IReadOnlyList<StackFrame> frames, StackFrame f)
+    {
+        var next = f.Number + 1 < frames.Count ? frames[f.Number + 1] : null;
+        if (next?.Source == FrameSource.MachineFrame) return $"(TrapFrame @ {Hex.Pointer(f.StackPointer, 8)})";
+        if (next?.FrameInfo is not { } info) return null;
+        return info.Kind switch
+        {
+            Ntdbg.Symbols.Model.X86FrameKind.Standard => "(FPO: [Non-Fpo])",
+            Ntdbg.Symbols.Model.X86FrameKind.Trap => $"(FPO: [{info.ParamsSize / 4},{info.LocalsSize / 4}] TrapFrame @ {f.FramePointer:x8})",
+            _ => $"(FPO: {(info.AllocatesBasePointer ? "[Uses EBP] " : "")}[{info.ParamsSize / 4},{info.LocalsSize / 4},{info.SavedRegsSize / 4}])",
+        };
     }
 }

@@ -1,0 +1,31 @@
+using Iced.Intel;
+using Ntdbg.Core.Memory;
+
+namespace Ntdbg.Stacks.Disassembly;
+
+/// <summary>
+/// Whether the bytes just before an address end with a call instruction — what makes a value on
+/// the stack a return address rather than any pointer into code. Null when those bytes are not
+/// readable (neither in the dump nor in a stored image), so the caller can fall back to weaker
+/// evidence.
+/// </summary>
+public static class CallSite
+{
+    // call rel32 is 5 bytes; call [mem]/reg forms are 2-7 bytes (with a REX or segment prefix, up to 8).
+    private static readonly int[] Lengths = [5, 6, 2, 3, 7, 4, 8];
+
+    public static bool? EndsWithCall(IVirtualMemory memory, ulong address, int bitness)
+    {
+        if (address < 8) return false;
+        var bytes = new byte[8];
+        if (memory.Read(address - 8, bytes, out _) < 8) return null;
+        foreach (int length in Lengths)
+        {
+            var decoder = Decoder.Create(bitness, new ByteArrayCodeReader(bytes, 8 - length, length), address - (ulong)length);
+            decoder.Decode(out var ins);
+            if (!ins.IsInvalid && ins.Length == length && ins.FlowControl is FlowControl.Call or FlowControl.IndirectCall)
+                return true;
+        }
+        return false;
+    }
+}
