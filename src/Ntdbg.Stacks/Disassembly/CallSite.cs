@@ -28,4 +28,15 @@ public static class CallSite
         }
         return false;
     }
+
+    /// <summary>The target of a direct `call rel32` ending at address; null when the call is indirect or the bytes are unreadable or no call.</summary>
+    public static ulong? DirectCallTarget(IVirtualMemory memory, ulong address, int bitness)
+    {
+        if (address < 5) return null;
+        var bytes = new byte[5];
+        if (memory.Read(address - 5, bytes, out _) < 5 || bytes[0] != 0xE8) return null;
+        long displacement = BitConverter.ToInt32(bytes, 1);
+        ulong target = address + (ulong)displacement;
+        return bitness == 32 ? target & 0xffffffff : target;
+    }
 }

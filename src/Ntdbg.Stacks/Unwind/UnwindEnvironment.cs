@@ -18,6 +18,9 @@ public sealed class UnwindEnvironment(IVirtualMemory memory, Func<ulong, ulong?>
     /// <summary>The unwind descriptions of the module at a base (from its symbol file), or null.</summary>
     public Func<ulong, IUnwindDataSource?> UnwindDataOf { get; init; } = _ => null;
 
+    /// <summary>The start of the function holding an address (from its symbols), or null; lets a search prefer the call that targets it.</summary>
+    public Func<ulong, ulong?> FunctionStartOf { get; init; } = _ => null;
+
     /// <summary>Whether a value found on the stack is plausibly a return address; null disables scanning.</summary>
     public Func<ulong, bool>? LooksLikeReturnAddress { get; init; }
 }

@@ -29,6 +29,7 @@ public static class StackWalks
         {
             UnwindDataOf = b => s.SymbolTable.FindByAddress(b) is { } m ? s.SymbolTable.EnsureLoaded(m)?.UnwindData : null,
             LooksLikeReturnAddress = a => LooksLikeReturnAddress(s, sections, a, bitness),
+            FunctionStartOf = a => s.SymbolTable.LookupAddress(a) is { Symbol: { } sym } hit ? a - hit.Displacement : null,
         };
     }
 

@@ -1,4 +1,5 @@
 using Ntdbg.Core.Memory;
+using Ntdbg.Stacks.Disassembly;
 using Ntdbg.Symbols.Model;
 
 namespace Ntdbg.Stacks.Unwind.X86;
@@ -68,7 +69,7 @@ public sealed class X86Unwinder(UnwindEnvironment env)
         };
         uint searchStart = regs["$esp"] + calleeParams + info.LocalsSize + info.SavedRegsSize;
         vars[".raSearchStart"] = searchStart;
-        vars[".raSearch"] = FindReturnAddressSlot(searchStart) ?? searchStart;
+        vars[".raSearch"] = FindReturnAddressSlot(regs["$eip"], regs["$esp"] + info.LocalsSize + info.SavedRegsSize, searchStart) ?? searchStart;
         var assigned = new HashSet<string>();
         if (!_programs.Run(program, vars, out problem, assigned))
         {
@@ -137,18 +138,24 @@ public sealed class X86Unwinder(UnwindEnvironment env)
         return false;
     }
 
-    // Frame programs may aim .raSearch a little low (locals sizes are approximate): the first of a
-    // few words from the start that holds a plausible return address is where the frame ends.
-    private uint? FindReturnAddressSlot(uint start)
+    // Where the return address of the function at eip lies. The records' sizes are approximate:
+    // compilers that store outgoing arguments with mov count that area as locals, others push
+    // them (the callee's parameters then lie below the locals). Between the two estimates and a
+    // few words above, the first slot whose call targets this very function wins; failing that,
+    // the first plausible return address at or above the estimate that counts the callee's
+    // parameters, as breakpad does.
+    private uint? FindReturnAddressSlot(uint eip, uint low, uint start)
     {
         if (env.LooksLikeReturnAddress == null) return null;
-        for (uint i = 0; i < ReturnAddressSearchWords; i++)
+        ulong? function = env.FunctionStartOf(eip);
+        uint? plausible = null;
+        for (uint slot = Math.Min(low, start); slot < start + 4 * ReturnAddressSearchWords; slot += 4)
         {
-            uint slot = start + 4 * i;
-            if (!env.Memory.TryReadUInt32(slot, out uint value, out _)) return null;
-            if (Plausible(value)) return slot;
+            if (!env.Memory.TryReadUInt32(slot, out uint value, out _)) break;
+            if (function != null && CallSite.DirectCallTarget(env.Memory, value, 32) == function) return slot;
+            if (plausible == null && slot >= start && Plausible(value)) plausible = slot;
         }
-        return null;
+        return plausible;
     }
 
     private bool Plausible(uint address) =>
