@@ -82,16 +82,16 @@ public enum BugCheckParameterRole
     Irp,
 
     /// <summary>The address of a thread (ETHREAD/KTHREAD).</summary>
-    Thread,
+    ThreadAddress,
 
     /// <summary>The address of a process (EPROCESS/KPROCESS).</summary>
-    Process,
+    ProcessAddress,
 
     /// <summary>The address of some other kernel object or structure.</summary>
     ObjectAddress,
 
     /// <summary>The address of a lock (spin lock, ERESOURCE, mutex, push lock).</summary>
-    Lock,
+    LockAddress,
 
     /// <summary>A handle value.</summary>
     Handle,
