@@ -2,7 +2,6 @@ namespace Ntdbg.Analyses.Analyze.BugChecks;
 
 internal static partial class BugCheckData
 {
-    private static IEnumerable<BugCheckInfo> CodesF0To13F() => [];
     private static IEnumerable<BugCheckInfo> Codes140To19F() => [];
     private static IEnumerable<BugCheckInfo> Codes1A0AndAbove() => [];
 }
