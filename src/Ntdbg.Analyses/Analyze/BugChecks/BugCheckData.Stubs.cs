@@ -2,6 +2,5 @@ namespace Ntdbg.Analyses.Analyze.BugChecks;
 
 internal static partial class BugCheckData
 {
-    private static IEnumerable<BugCheckInfo> Codes140To19F() => [];
     private static IEnumerable<BugCheckInfo> Codes1A0AndAbove() => [];
 }
