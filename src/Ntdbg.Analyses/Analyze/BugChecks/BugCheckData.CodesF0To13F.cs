@@ -111,7 +111,7 @@ internal static partial class BugCheckData
             CriticalRegion(0x18, "Kernel notification callout"), CriticalRegion(0x19, "Loaded module list"), CriticalRegion(0x1A, "Process list (type 3)"),
             CriticalRegion(0x1B, "Process list (type 4)"), CriticalRegion(0x1C, "Driver object"), CriticalRegion(0x1D, "Executive callback object"),
             CriticalRegion(0x1E, "Module padding"), CriticalRegion(0x1F, "Protected process"), CriticalRegion(0x20, "Generic data region"),
-            CriticalRegion(0x21, "Page hash mismatch")),
+            CriticalRegion(0x21, "Page hash mismatch")) with { SubtypeParameterIndex = 3 },
         B(0x10A, "APP_TAGGING_INITIALIZATION_FAILED", "Application tagging failed to initialize."),
         B(0x10C, "FSRTL_EXTRA_CREATE_PARAMETER_VIOLATION", "An extra create parameter (ECP) or ECP list was misused or corrupted.",
             P(Subtype, "Kind of violation"), Zero, P(ObjectAddress, "The ECP"), P(ObjectAddress, "Start of the ECP list")),

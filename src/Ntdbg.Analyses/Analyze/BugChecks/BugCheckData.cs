@@ -14,7 +14,8 @@ internal static partial class BugCheckData
             .Concat(CodesA0ToEF())
             .Concat(CodesF0To13F())
             .Concat(Codes140To19F())
-            .Concat(Codes1A0AndAbove());
+            .Concat(Codes1A0AndAbove())
+            .Concat(OlderCodes());
 
     /// <summary>A code whose parameters are not documented or not used.</summary>
     private static BugCheckInfo B(uint code, string name, string summary) =>
