@@ -5,7 +5,8 @@
 #
 #   always:                          llvm (llvm-readobj, llvm-pdbutil, llvm-objdump,
 #                                    llvm-symbolizer), wine64-tools (winedump),
-#                                    gcab (independent cabinet writer for the CAB/MSZIP tests)
+#                                    gcab (independent cabinet writer for the CAB/MSZIP tests),
+#                                    mingw-w64-common (bugcodes.h: bug check names cross-checked)
 #   NTDBG_REGENERATE_FIXTURES=1:     clang lld wine wine64 mingw-w64 (fixtures/generate.sh),
 #                                    and wine32:i386 for the x86 fixtures (best effort)
 set -euo pipefail
@@ -20,7 +21,7 @@ installed() { # package[:arch]
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
 }
 
-wanted=(llvm wine64-tools time gcab)
+wanted=(llvm wine64-tools time gcab mingw-w64-common)
 if [ "${NTDBG_REGENERATE_FIXTURES:-0}" = 1 ]; then
     wanted+=(clang lld wine wine64 mingw-w64)
 fi
