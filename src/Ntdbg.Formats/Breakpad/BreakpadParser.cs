@@ -23,7 +23,7 @@ internal sealed class BreakpadParser(string path)
 
     public BreakpadSymbolFile Parse(ReadOnlySpan<byte> data)
     {
-        int pos = data.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
+        int pos = data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0; // a UTF-8 byte order mark
         long number = 0;
         while (pos < data.Length)
         {
