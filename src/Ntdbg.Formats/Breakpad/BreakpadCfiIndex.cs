@@ -21,27 +21,15 @@ internal sealed class BreakpadCfiIndex
 
     public BreakpadCfiRuleSet? Find(ulong address)
     {
-        int i = Floor(_inits.Length, k => _inits[k].Address <= address);
+        int i = BreakpadSymbolFile.Floor(_inits, static r => r.Address, address);
         if (i < 0 || !_inits[i].Contains(address)) return null;
         var init = _inits[i];
         var rules = new Dictionary<string, string>(StringComparer.Ordinal);
         BreakpadCfiRules.Apply(init.Rules, rules);
-        int d = Floor(_deltas.Length, k => _deltas[k].Address < init.Address) + 1;
+        // The first delta at or after the INIT's address.
+        int d = init.Address == 0 ? 0 : BreakpadSymbolFile.Floor(_deltas, static r => r.Address, init.Address - 1) + 1;
         for (; d < _deltas.Length && _deltas[d].Address <= address; d++)
             BreakpadCfiRules.Apply(_deltas[d].Rules, rules);
         return new BreakpadCfiRuleSet(init, rules);
-    }
-
-    /// <summary>The last index for which <paramref name="atOrBefore"/> holds (it holds for a prefix), or -1.</summary>
-    private static int Floor(int count, Func<int, bool> atOrBefore)
-    {
-        int lo = 0, hi = count - 1, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (atOrBefore(mid)) { found = mid; lo = mid + 1; }
-            else hi = mid - 1;
-        }
-        return found;
     }
 }

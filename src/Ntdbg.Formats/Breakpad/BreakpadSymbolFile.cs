@@ -94,14 +94,14 @@ public sealed class BreakpadSymbolFile
     /// <summary>The FUNC whose range holds address, or null.</summary>
     public BreakpadFunction? FindFunction(ulong address)
     {
-        int i = Floor(_functions, f => f.Address <= address);
+        int i = Floor(_functions, static f => f.Address, address);
         return i >= 0 && _functions[i].Contains(address) ? _functions[i] : null;
     }
 
     /// <summary>The PUBLIC at or closest before address, or null.</summary>
     public BreakpadPublic? FindPublic(ulong address)
     {
-        int i = Floor(_publics, p => p.Address <= address);
+        int i = Floor(_publics, static p => p.Address, address);
         return i >= 0 ? _publics[i] : null;
     }
 
@@ -120,13 +120,14 @@ public sealed class BreakpadSymbolFile
     /// <summary>The CFI rules in force at address: the covering INIT record with every delta up to address applied; null outside every INIT range.</summary>
     public BreakpadCfiRuleSet? FindCfi(ulong address) => _cfi.Find(address);
 
-    private static int Floor<T>(T[] sorted, Func<T, bool> atOrBefore)
+    /// <summary>The last index whose key is at or before address in an array sorted by key, or -1.</summary>
+    internal static int Floor<T>(T[] sorted, Func<T, ulong> key, ulong address)
     {
         int lo = 0, hi = sorted.Length - 1, found = -1;
         while (lo <= hi)
         {
             int mid = (int)((uint)(lo + hi) >> 1);
-            if (atOrBefore(sorted[mid])) { found = mid; lo = mid + 1; }
+            if (key(sorted[mid]) <= address) { found = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
         return found;
