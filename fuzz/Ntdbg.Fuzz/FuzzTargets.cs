@@ -15,14 +15,16 @@ public static class FuzzTargets
 {
     /// <summary>
     /// Each target: how to open a file of its kind, and the parser-specific in-memory toucher that
-    /// reaches every decoded structure (null for "any", which relies on format detection).
+    /// reaches every decoded structure (null for "any", which relies on format detection). Symbol
+    /// files are no target, so their opener is null and only the in-memory pass runs.
     /// </summary>
-    public static readonly Dictionary<string, (Func<string, ITarget> Open, Action<byte[]>? Deep)> Targets = new(StringComparer.OrdinalIgnoreCase)
+    public static readonly Dictionary<string, (Func<string, ITarget>? Open, Action<byte[]>? Deep)> Targets = new(StringComparer.OrdinalIgnoreCase)
     {
         ["any"] = (TargetLoader.Open, null),
         ["minidump"] = (path => Ntdbg.Targets.User.UserDumpTarget.Open(path), MinidumpFuzzTarget.Run),
         ["kernel"] = (path => Ntdbg.Targets.Kernel.KernelDumpTarget.Open(path), KernelDumpFuzzTarget.Run),
         ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
+        ["breakpad"] = (null, BreakpadFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>
@@ -36,10 +38,11 @@ public static class FuzzTargets
 
     public static void Exercise(string opener, string path)
     {
+        if (Targets[opener].Open is not { } open) return;
         ITarget target;
         try
         {
-            target = Targets[opener].Open(path);
+            target = open(path);
         }
         catch (DumpFormatException)
         {

@@ -2,6 +2,8 @@ using Ntdbg.Core.Errors;
 using Ntdbg.Core.IO;
 using Ntdbg.Core.Memory;
 using Ntdbg.Formats.Pe;
+using Ntdbg.Formats.Breakpad;
+using Ntdbg.Symbols.Breakpad;
 using Ntdbg.Symbols.Exports;
 using Ntdbg.Symbols.Isf;
 using Ntdbg.Symbols.Locators;
@@ -18,7 +20,7 @@ namespace Ntdbg.Symbols.Loading;
 /// the PDB named by the module's CodeView key (from the dump's module record, the image header
 /// in memory, or the image file found in the store by TimeDateStamp+SizeOfImage); else a
 /// Volatility ISF table for that PDB (by GUID/age, or for the kernel by the addresses the dump
-/// header records); else the export table. Every step leaves a line in the log; nothing a bad
+/// header records); else a breakpad .sym file for that PDB; else the export table. Every step leaves a line in the log; nothing a bad
 /// file contains escapes as an exception.
 /// </summary>
 public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService locator) : IModuleSymbolLoader
@@ -45,7 +47,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         ISymbolSource? source = null;
         string? pdbMiss = null;
         if (codeView is { Signature: "RSDS" })
-            source = FindPdb(codeView, Note, out pdbMiss) ?? FindIsfByKey(codeView, Note);
+            source = FindPdb(codeView, Note, out pdbMiss) ?? FindIsfByKey(codeView, Note) ?? FindBreakpad(codeView, Note);
         else if (codeView != null)
             Note($"{module.Name}: {codeView.Signature} CodeView record ({codeView.PdbPath}): only RSDS PDBs are looked up");
         else
@@ -71,7 +73,9 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         SymbolSourceKind.PrivatePdb => "private pdb symbols",
         SymbolSourceKind.PublicPdb => "pdb symbols",
         SymbolSourceKind.Isf => "isf symbols",
-        _ => "export symbols",
+        SymbolSourceKind.Breakpad => "breakpad symbols",
+        SymbolSourceKind.Exports => "export symbols",
+        _ => $"{source.Kind.ToString().ToLowerInvariant()} symbols",
     };
 
     private bool IsKernel(ModuleInfo module) =>
@@ -221,6 +225,32 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
             catch (Exception e) when (e is DumpFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 note($"{folder}: ISF table for {name} unusable: {e.Message}");
+            }
+        }
+        return null;
+    }
+
+    private ISymbolSource? FindBreakpad(CodeViewInfo cv, Action<string> note)
+    {
+        string name = PdbName(cv);
+        foreach (var folder in LocalFolders().Where(Directory.Exists))
+        {
+            string? path = BreakpadLocator.Find(folder, name, cv.SymbolKey);
+            if (path == null) continue;
+            try
+            {
+                var file = BreakpadSymbolFile.Load(path);
+                // The folder names the key; the MODULE line must agree, as a PDB's own GUID must.
+                if (!string.Equals(file.Module.Id, cv.SymbolKey, StringComparison.OrdinalIgnoreCase))
+                {
+                    note($"{path}: MODULE id {file.Module.Id} does not match the image's {cv.SymbolKey}; ignored");
+                    continue;
+                }
+                return new BreakpadSymbolSource(file);
+            }
+            catch (Exception e) when (e is DumpFormatException or IOException or UnauthorizedAccessException)
+            {
+                note($"{path}: unusable breakpad symbols: {e.Message}");
             }
         }
         return null;

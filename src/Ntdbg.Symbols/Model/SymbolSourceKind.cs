@@ -10,4 +10,6 @@ public enum SymbolSourceKind
     Isf,
     /// <summary>The image's export table.</summary>
     Exports,
+    /// <summary>A Google Breakpad text symbol file (.sym): FUNC/PUBLIC names and STACK unwind records, no types.</summary>
+    Breakpad,
 }

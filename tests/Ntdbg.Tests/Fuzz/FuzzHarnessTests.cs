@@ -35,6 +35,7 @@ public class FuzzHarnessTests
             if (target is "kernel" or "any") files.AddRange([Path.Combine(shared, "kernel", "triage_x64_19041.dmp"), Path.Combine(shared, "kernel", "full_dump_header_only_19045.bin")]);
             if (target is "pe" or "any") files.Add(Path.Combine(shared, "kernel", "symstore", "amdppm.sys", "c9c030003b000", "amdppm.sys"));
         }
+        if (target == "breakpad") return Breakpad.BreakpadTestFiles.FuzzSeeds();
         if (target == "kernel" && files.Count == 0)
         {
             // Without shared data: a minimal 64-bit header for a full dump with one run.
