@@ -51,6 +51,10 @@ public sealed class DebugSession : IExpressionScope
     public ModuleTable Modules { get; }
     /// <summary>Each module's symbols (deferred until used) and the name/address lookups over them.</summary>
     public SymbolManager SymbolTable { get; }
+
+    /// <summary>Stack walking over this session's memory and symbols.</summary>
+    public Analyses.Stacks.TargetStacks Stacks => _stacks ??= new(Memory, SymbolTable, PointerSize);
+    private Analyses.Stacks.TargetStacks? _stacks;
     public int PointerSize => Target.PointerSize;
     /// <summary>The dump's memory, with images found in the symbol store behind its holes.</summary>
     public IVirtualMemory Memory => _memory;

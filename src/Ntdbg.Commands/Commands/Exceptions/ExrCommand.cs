@@ -1,3 +1,4 @@
+using Ntdbg.Analyses.Analyze;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Core.Memory;
 
