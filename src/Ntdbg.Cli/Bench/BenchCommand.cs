@@ -18,6 +18,7 @@ public static class BenchCommand
     public static int Run(string[] args, TextWriter output)
     {
         if (args.Length > 0 && args[0] == "symbols") return SymbolBenchCommand.Run(args[1..], output);
+        if (args.Length > 0 && args[0] == "analyze") return AnalyzeBenchCommand.Run(args[1..], output);
         if (args.Length == 0 || args[0] != "search")
         {
             output.WriteLine("usage: ntdbg bench search [--size-mb N] [--runs N] [--no-check]");
