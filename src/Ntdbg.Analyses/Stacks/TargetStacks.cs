@@ -29,6 +29,7 @@ public sealed class TargetStacks
         {
             UnwindDataOf = b => _symbols.FindByAddress(b) is { } m ? _symbols.EnsureLoaded(m)?.UnwindData : null,
             LooksLikeReturnAddress = LooksLikeReturnAddress,
+            FunctionNameOf = a => _symbols.LookupAddress(a)?.Symbol?.Name,
             FunctionStartOf = a => _symbols.LookupAddress(a) is { Symbol: not null } hit ? a - hit.Displacement : null,
         };
     }

@@ -23,4 +23,6 @@ public enum FrameSource
     Fpo,
     /// <summary>Breakpad STACK CFI rules.</summary>
     Cfi,
+    /// <summary>The CONTEXT record the exception dispatcher (KiUserExceptionDispatcher) was handed: the faulting code's registers.</summary>
+    ExceptionContext,
 }

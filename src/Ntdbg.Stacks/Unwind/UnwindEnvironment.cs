@@ -21,6 +21,9 @@ public sealed class UnwindEnvironment(IVirtualMemory memory, Func<ulong, ulong?>
     /// <summary>The start of the function holding an address (from its symbols), or null; lets a search prefer the call that targets it.</summary>
     public Func<ulong, ulong?> FunctionStartOf { get; init; } = _ => null;
 
+    /// <summary>The name of the function holding an address (from its symbols), or null; the walk recognises the exception dispatcher by it.</summary>
+    public Func<ulong, string?> FunctionNameOf { get; init; } = _ => null;
+
     /// <summary>Whether a value found on the stack is plausibly a return address; null disables scanning.</summary>
     public Func<ulong, bool>? LooksLikeReturnAddress { get; init; }
 }

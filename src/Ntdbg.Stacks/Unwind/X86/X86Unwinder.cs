@@ -29,6 +29,7 @@ public sealed class X86Unwinder(UnwindEnvironment env)
         uint eip = regs["$eip"];
         step = default;
         problem = null;
+        if (env.FunctionNameOf(eip) == "KiUserExceptionDispatcher" && TryDispatcherContext(regs, out step)) return true;
         var data = DataFor(eip, out uint rva);
         var info = data?.FindX86Frame(rva);
         string? recordProblem = null;
@@ -84,6 +85,31 @@ public sealed class X86Unwinder(UnwindEnvironment env)
         var caller = Carry(regs, vars, assigned);
         step = new UnwindStep(caller, info.Kind == X86FrameKind.FrameData || info.Program != null ? FrameSource.FrameData : FrameSource.Fpo, info);
         return true;
+    }
+
+    // KiUserExceptionDispatcher(EXCEPTION_RECORD*, CONTEXT*): its two arguments sit near the top
+    // of its frame (Windows reads them at esp, Wine pushes copies for its own call); the context
+    // holds the faulting code's registers, which no frame chain reaches (the faulting function may
+    // have no frame of its own). A pair is believed only when the context's eip is the record's
+    // exception address.
+    private bool TryDispatcherContext(Dictionary<string, uint> regs, out UnwindStep step)
+    {
+        step = default;
+        uint esp = regs["$esp"];
+        for (uint slot = esp; slot < esp + 16; slot += 4)
+        {
+            if (!env.Memory.TryReadUInt32(slot, out uint record, out _) || !env.Memory.TryReadUInt32(slot + 4, out uint context, out _)) return false;
+            if (!env.Memory.TryReadUInt32(record + 0xc, out uint exceptionAddress, out _)) continue;
+            var raw = new byte[Targets.Contexts.ContextDecoder.MinimumSize(Targets.Model.Machine.X86)];
+            if (env.Memory.Read(context, raw, out _) < raw.Length) continue;
+            var decoded = Targets.Contexts.ContextDecoder.Decode(Targets.Model.Machine.X86, raw, out _);
+            if (decoded == null || decoded.InstructionPointer != exceptionAddress || decoded.StackPointer <= esp) continue;
+            var caller = new Dictionary<string, uint>(regs);
+            foreach (string r in Registers) caller[r] = (uint)(decoded.Get(r[1..]) ?? caller[r]);
+            step = new UnwindStep(caller, FrameSource.ExceptionContext, null);
+            return true;
+        }
+        return false;
     }
 
     private bool TryCfi(Dictionary<string, uint> regs, CfiRules cfi, out UnwindStep step, out string? problem)
