@@ -169,6 +169,28 @@ public sealed class UserDumpStackAcceptanceTests
         }
     }
 
+    /// <summary>minidump2.dmp's thread 0 sits in breakpad's handler, called from kernel32's
+    /// UnhandledExceptionFilter: every return address up to that frame lies in a module of
+    /// minidump_stackwalk's list. WriteMinidumpOnHandlerThread has only a "STACK WIN 0" record
+    /// that counts none of its pushes; taking the slot it names blindly returned into the stack.</summary>
+    [SharedDataFact("user/breakpad/minidump2.dmp")]
+    public void Minidump2_HandlerThreadReturnsIntoModulesUpToTheFilter()
+    {
+        string dir = TestData.Shared("user/breakpad");
+        var ranges = File.ReadAllText(Path.Combine(dir, "minidump2.stackwalk.out")).Split('\n')
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^0x([0-9a-f]+) - 0x([0-9a-f]+)  \S+")).Where(m => m.Success)
+            .Select(m => (Start: Convert.ToUInt64(m.Groups[1].Value, 16), End: Convert.ToUInt64(m.Groups[2].Value, 16))).ToList();
+        Assert.True(ranges.Count > 5, $"{ranges.Count} modules in minidump2.stackwalk.out");
+
+        using var target = TargetLoader.Open(Path.Combine(dir, "minidump2.dmp"));
+        var (frames, k) = Stack(new DebugSession(target, Path.Combine(dir, "symbols")), "~0s; kn");
+        int filter = frames.FindIndex(f => f.Module == "kernel32" && f.Function == "UnhandledExceptionFilter");
+        Assert.True(filter > 0, $"no kernel32!UnhandledExceptionFilter frame:\n{k}");
+        for (int i = 0; i <= filter; i++)
+            Assert.True(ranges.Any(r => frames[i].ReturnAddress >= r.Start && frames[i].ReturnAddress <= r.End),
+                $"frame {i} ({frames[i].Site}) returns to 0x{frames[i].ReturnAddress:x}, in no module:\n{k}");
+    }
+
     /// <summary>Every breakpad user dump through `~*k`: no command fails, every thread gets a
     /// stack, and each stack's first frame is the thread's own context's instruction pointer (read
     /// from the ThreadList with the fixture reader).</summary>
