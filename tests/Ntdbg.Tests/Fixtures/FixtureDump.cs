@@ -85,6 +85,29 @@ public sealed class FixtureDump : IDisposable
             .Select(i => BinaryPrimitives.ReadUInt32LittleEndian(list.AsSpan(4 + i * 48))).ToList();
     }
 
+    /// <summary>Each thread's instruction pointer from its ThreadList context (MINIDUMP_THREAD's
+    /// context location at offset 40): x86 CONTEXT.Eip at 0xB8, x64 CONTEXT.Rip at 0xF8, by the
+    /// SystemInfo stream's processor architecture (0 x86, 9 AMD64).</summary>
+    public Dictionary<uint, ulong> ThreadInstructionPointers()
+    {
+        ushort arch = BinaryPrimitives.ReadUInt16LittleEndian(Stream(FixtureStreamType.SystemInfo));
+        var list = Stream(FixtureStreamType.ThreadList);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(list);
+        var ips = new Dictionary<uint, ulong>();
+        for (int i = 0; i < count; i++)
+        {
+            var t = list.AsSpan(4 + i * 48, 48);
+            uint rva = BinaryPrimitives.ReadUInt32LittleEndian(t[44..]);
+            ips[BinaryPrimitives.ReadUInt32LittleEndian(t)] = arch switch
+            {
+                0 => U32(rva + 0xB8),
+                9 => BinaryPrimitives.ReadUInt64LittleEndian(ReadAt(rva + 0xF8, 8)),
+                _ => throw new InvalidDataException($"{Path}: processor architecture {arch}"),
+            };
+        }
+        return ips;
+    }
+
     /// <summary>ThreadNames stream: count, then { ThreadId, RVA64 name } of 12 bytes each.</summary>
     public Dictionary<uint, string> ThreadNames()
     {

@@ -55,11 +55,12 @@ public sealed class X86Unwinder(UnwindEnvironment env)
         string? program = info.Program;
         if (string.IsNullOrWhiteSpace(program))
         {
-            // FPO_DATA without a program: an EBP frame, or the return address right above the
-            // locals and saved registers.
+            // FPO_DATA without a program: an EBP frame, or the return address above the locals
+            // and saved registers, found as the records' programs find it (.raSearch: their sizes
+            // are approximate, e.g. breakpad's "STACK WIN 0" records that count no pushes).
             program = info.AllocatesBasePointer
                 ? "$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + ="
-                : "$eip .raSearchStart ^ = $esp .raSearchStart 4 + =";
+                : "$eip .raSearch ^ = $esp .raSearch 4 + =";
         }
         var vars = new Dictionary<string, uint>(regs)
         {
