@@ -102,7 +102,7 @@ public sealed class StackCommand : ICommand
     {
         var next = f.Number + 1 < frames.Count ? frames[f.Number + 1] : null;
         if (next?.Source == FrameSource.MachineFrame) return $"(TrapFrame @ {Hex.Pointer(f.StackPointer, 8)})";
-        if (next?.FrameInfo is not { } info) return null;
+        if (f.FrameInfo is not { } info) return null;
         return info.Kind switch
         {
             Ntdbg.Symbols.Model.X86FrameKind.Standard => "(FPO: [Non-Fpo])",
