@@ -17,7 +17,6 @@ namespace Ntdbg.Commands.Commands.Disassembly;
 public sealed class DisassemblyCommand : ICommand
 {
     private const int DefaultCount = 8;
-    private const ulong MaxFunctionBytes = 0x10000;
 
     public object? Execute(CommandContext context)
     {
@@ -58,9 +57,8 @@ public sealed class DisassemblyCommand : ICommand
                 var hit = s.SymbolTable.LookupAddress(address);
                 if (hit?.Symbol == null) throw new CommandException($"No code found, aborting (no symbol covers {Hex.Address(address)})");
                 ulong fstart = address - hit.Displacement;
-                ulong fend = hit.Symbol.Size > 0 ? fstart + Math.Min(hit.Symbol.Size, MaxFunctionBytes)
-                    : NextSymbolStart(s, fstart) ?? fstart + 0x1000;
-                list = dis.Range(fstart, fend, out fault);
+                // Followed from the entry through its jumps (non-contiguous chunks included).
+                list = new FunctionFlow(dis).Follow(fstart, a => s.SymbolTable.LookupAddress(a) is { Symbol: not null, Displacement: 0 } other && a != fstart, out fault);
                 break;
             default:
                 list = end is ulong e && e > address ? dis.Range(address, Math.Min(e, address + 0x100000), out fault) : dis.Forward(address, count, out fault);
@@ -73,20 +71,15 @@ public sealed class DisassemblyCommand : ICommand
         {
             var ins = list[i];
             var named = s.SymbolTable.LookupAddress(ins.Address);
-            // A label goes on the first line and wherever a symbol starts, as WinDbg does.
-            string? label = i == 0 || named?.Symbol != null && named.Displacement == 0 ? named?.Display : null;
+            // A label goes on the first line, wherever a symbol starts, and (uf) where a block does
+            // not follow the one before, as WinDbg does.
+            bool jumpedTo = context.Name == "uf" && i > 0 && list[i - 1].End != ins.Address;
+            string? label = i == 0 || jumpedTo || named?.Symbol != null && named.Displacement == 0 ? named?.Display ?? Hex.Address(ins.Address) : null;
             if (callsOnly && !ins.IsCall) continue;
             lines.Add(new DisassemblyLine(callsOnly ? named?.Display : label, ins));
         }
         string? stopped = fault != null ? $"Memory access error at {Hex.Address(fault.Address)}: {fault.Detail}" : null;
         if (list.Count == 0 && stopped == null) stopped = $"No code at {Hex.Address(address)}";
         return new DisassemblyResult(s.PointerSize, lines, stopped, callsOnly);
-    }
-
-    private static ulong? NextSymbolStart(DebugSession s, ulong start)
-    {
-        var module = s.SymbolTable.FindByAddress(start);
-        var next = module?.Source?.FindNext((uint)(start - module.Module.Base));
-        return next == null ? null : module!.Module.Base + next.Rva;
     }
 }
