@@ -59,10 +59,34 @@ public sealed class DebugSession : IExpressionScope
     /// <summary>The dump's memory, with images found in the symbol store behind its holes.</summary>
     public IVirtualMemory Memory => _memory;
     public bool IsKernel => Target.Kind == TargetKind.KernelDump;
-    public int CurrentThreadIndex { get; set; }
+    /// <summary>The current thread; switching it goes back to its frame 0.</summary>
+    public int CurrentThreadIndex
+    {
+        get => _currentThreadIndex;
+        set
+        {
+            _currentThreadIndex = value;
+            SelectedFrame = 0;
+        }
+    }
 
-    /// <summary>Set by .cxr/.ecxr; null means the current thread's own context.</summary>
-    public RegisterContext? ContextOverride { get; set; }
+    private int _currentThreadIndex;
+
+    /// <summary>Set by .cxr/.ecxr/.trap/.frame /c; null means the current thread's own context. Changing it goes back to frame 0.</summary>
+    public RegisterContext? ContextOverride
+    {
+        get => _contextOverride;
+        set
+        {
+            _contextOverride = value;
+            SelectedFrame = 0;
+        }
+    }
+
+    private RegisterContext? _contextOverride;
+
+    /// <summary>The frame `.frame N` selected in the current context's stack (0 until one is).</summary>
+    public int SelectedFrame { get; set; }
 
     /// <summary>Where the next `u` without an address continues.</summary>
     public ulong? NextDisassemblyAddress { get; set; }

@@ -34,7 +34,13 @@ public sealed class RegistersCommand : ICommand
                 regs.Add(new Register(n, pv, s.PointerSize * 8));
                 continue;
             }
-            if (!ctx.TryGet(n, out ulong v)) throw new CommandException($"Bad register error at '{part}'");
+            if (!ctx.TryGet(n, out ulong v))
+            {
+                // .frame /c and .trap keep only the registers they know: say so rather than "bad register".
+                if (s.CurrentThread?.Context?.TryGet(n, out _) == true)
+                    throw new CommandException($"r: {n} is unknown in this context (the frame or trap frame it came from does not hold it)");
+                throw new CommandException($"Bad register error at '{part}'");
+            }
             var known = ctx.Registers.FirstOrDefault(r => r.Name.Equals(n, StringComparison.OrdinalIgnoreCase));
             regs.Add(new Register(n.ToLowerInvariant(), v, known.Bits > 0 ? known.Bits : s.PointerSize * 8));
         }

@@ -70,7 +70,8 @@ public sealed class StackCommand : ICommand
         return values.Count == registers + 1 ? values[registers] : null;
     }
 
-    private static string CallSite(Session.DebugSession s, StackFrame f, StackOptions options)
+    /// <summary>The frame's call site as `k` names it, with how the frame was found when that was less than unwind data.</summary>
+    internal static string CallSite(Session.DebugSession s, StackFrame f, StackOptions options)
     {
         string site = s.DescribeAddress(f.InstructionPointer) ?? $"0x{Hex.Pointer(f.InstructionPointer, 8)}";
         if (options.ModuleOnly) site = site.Split('!')[0];

@@ -8,6 +8,9 @@ namespace Ntdbg.Commands.Commands.Stacks;
 /// </summary>
 public sealed record StackOptions(bool Numbered, bool Arguments, bool Annotations, bool Parameters, bool ParametersMultiline, bool ModuleOnly, bool FrameSizes)
 {
+    /// <summary>Plain `kn`: what .frame and !thread show a frame as.</summary>
+    public static StackOptions Kn { get; } = new(true, false, false, false, false, false, false);
+
     public static StackOptions Parse(CommandContext context, out string rest)
     {
         string text = context.Arguments;

@@ -82,6 +82,7 @@ public sealed class ThreadCommand : ICommand
         var s = context.Session;
         int saved = s.CurrentThreadIndex;
         var savedOverride = s.ContextOverride;
+        int savedFrame = s.SelectedFrame;
         var outcomes = new List<CommandOutcome>();
         try
         {
@@ -97,6 +98,7 @@ public sealed class ThreadCommand : ICommand
         {
             s.CurrentThreadIndex = saved;
             s.ContextOverride = savedOverride;
+            s.SelectedFrame = savedFrame;
         }
         return new CompositeResult(outcomes);
     }

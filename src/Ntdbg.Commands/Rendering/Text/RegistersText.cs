@@ -15,23 +15,26 @@ public sealed class RegistersText : TextRenderer<RegistersResult>
             return;
         }
         var map = r.Registers.GroupBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
-        ulong Get(string n) => map.TryGetValue(n, out var v) ? v : 0;
+        // A register the context lacks is unknown (a frame's unwind or a trap frame did not restore it): '?' digits, never a made-up 0.
+        string G(string n, int digits) => map.TryGetValue(n, out var v) ? v.ToString("x" + digits) : new string('?', digits);
+        string efl = G("efl", 8);
+        string iopl = map.TryGetValue("efl", out var flags) ? $"{(flags >> 12) & 3,-9} {Flags(flags)}" : "?         ?? ?? ?? ?? ?? ?? ?? ??";
         switch (r.Machine)
         {
             case Machine.X64:
-                o.WriteLine($"rax={Get("rax"):x16} rbx={Get("rbx"):x16} rcx={Get("rcx"):x16}");
-                o.WriteLine($"rdx={Get("rdx"):x16} rsi={Get("rsi"):x16} rdi={Get("rdi"):x16}");
-                o.WriteLine($"rip={Get("rip"):x16} rsp={Get("rsp"):x16} rbp={Get("rbp"):x16}");
-                o.WriteLine($" r8={Get("r8"):x16}  r9={Get("r9"):x16} r10={Get("r10"):x16}");
-                o.WriteLine($"r11={Get("r11"):x16} r12={Get("r12"):x16} r13={Get("r13"):x16}");
-                o.WriteLine($"r14={Get("r14"):x16} r15={Get("r15"):x16}");
-                o.WriteLine($"iopl={(Get("efl") >> 12) & 3,-9} {Flags(Get("efl"))}");
-                o.WriteLine($"cs={Get("cs"):x4}  ss={Get("ss"):x4}  ds={Get("ds"):x4}  es={Get("es"):x4}  fs={Get("fs"):x4}  gs={Get("gs"):x4}             efl={Get("efl"):x8}");
+                o.WriteLine($"rax={G("rax", 16)} rbx={G("rbx", 16)} rcx={G("rcx", 16)}");
+                o.WriteLine($"rdx={G("rdx", 16)} rsi={G("rsi", 16)} rdi={G("rdi", 16)}");
+                o.WriteLine($"rip={G("rip", 16)} rsp={G("rsp", 16)} rbp={G("rbp", 16)}");
+                o.WriteLine($" r8={G("r8", 16)}  r9={G("r9", 16)} r10={G("r10", 16)}");
+                o.WriteLine($"r11={G("r11", 16)} r12={G("r12", 16)} r13={G("r13", 16)}");
+                o.WriteLine($"r14={G("r14", 16)} r15={G("r15", 16)}");
+                o.WriteLine($"iopl={iopl}");
+                o.WriteLine($"cs={G("cs", 4)}  ss={G("ss", 4)}  ds={G("ds", 4)}  es={G("es", 4)}  fs={G("fs", 4)}  gs={G("gs", 4)}             efl={efl}");
                 break;
             case Machine.X86:
-                o.WriteLine($"eax={Get("eax"):x8} ebx={Get("ebx"):x8} ecx={Get("ecx"):x8} edx={Get("edx"):x8} esi={Get("esi"):x8} edi={Get("edi"):x8}");
-                o.WriteLine($"eip={Get("eip"):x8} esp={Get("esp"):x8} ebp={Get("ebp"):x8} iopl={(Get("efl") >> 12) & 3,-9} {Flags(Get("efl"))}");
-                o.WriteLine($"cs={Get("cs"):x4}  ss={Get("ss"):x4}  ds={Get("ds"):x4}  es={Get("es"):x4}  fs={Get("fs"):x4}  gs={Get("gs"):x4}             efl={Get("efl"):x8}");
+                o.WriteLine($"eax={G("eax", 8)} ebx={G("ebx", 8)} ecx={G("ecx", 8)} edx={G("edx", 8)} esi={G("esi", 8)} edi={G("edi", 8)}");
+                o.WriteLine($"eip={G("eip", 8)} esp={G("esp", 8)} ebp={G("ebp", 8)} iopl={iopl}");
+                o.WriteLine($"cs={G("cs", 4)}  ss={G("ss", 4)}  ds={G("ds", 4)}  es={G("es", 4)}  fs={G("fs", 4)}  gs={G("gs", 4)}             efl={efl}");
                 break;
             default:
                 // ARM64 and others: WinDbg prints three registers a line.

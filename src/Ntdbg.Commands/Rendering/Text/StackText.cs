@@ -19,22 +19,23 @@ public sealed class StackText : TextRenderer<StackResult>
             o.WriteLine(r.WithArguments
                 ? $"{number}Child-SP          RetAddr               : Args to Child                                                           : Call Site"
                 : $"{number}Child-SP          RetAddr               Call Site");
-        foreach (var l in r.Lines)
-        {
-            string n = r.Numbered ? $"{l.Frame.Number:x2} " : "";
-            string site = l.Annotation == null ? l.CallSite : $"{l.CallSite} {l.Annotation}";
-            if (x86)
-            {
-                string args = l.Arguments is { } xa ? string.Join("", xa.Select(v => (v is ulong x ? $"{x:x8}" : "????????") + " ")) : "";
-                o.WriteLine($"{n}{l.Frame.FramePointer:x8} {l.Frame.ReturnAddress:x8} {args}{site}");
-                continue;
-            }
-            string head = $"{n}{Hex.Pointer(l.Frame.StackPointer, r.PointerSize)} {Hex.Pointer(l.Frame.ReturnAddress, r.PointerSize)}";
-            if (l.Arguments is { } a)
-                o.WriteLine($"{head} : {string.Join(' ', a.Select(v => v is ulong x ? Hex.Pointer(x, r.PointerSize) : "????????`????????"))} : {site}");
-            else
-                o.WriteLine($"{head}     {site}");
-        }
+        foreach (var l in r.Lines) o.WriteLine(Line(l, r.PointerSize, r.Numbered));
         if (r.Stopped != null) o.WriteLine(r.Stopped);
+    }
+
+    /// <summary>One frame's line as `k` prints it (`kn` when numbered; kb/kv's slots when the line has them); `.frame` shows the same line.</summary>
+    public static string Line(StackLine l, int pointerSize, bool numbered)
+    {
+        string n = numbered ? $"{l.Frame.Number:x2} " : "";
+        string site = l.Annotation == null ? l.CallSite : $"{l.CallSite} {l.Annotation}";
+        if (pointerSize == 4)
+        {
+            string args = l.Arguments is { } xa ? string.Join("", xa.Select(v => (v is ulong x ? $"{x:x8}" : "????????") + " ")) : "";
+            return $"{n}{l.Frame.FramePointer:x8} {l.Frame.ReturnAddress:x8} {args}{site}";
+        }
+        string head = $"{n}{Hex.Pointer(l.Frame.StackPointer, pointerSize)} {Hex.Pointer(l.Frame.ReturnAddress, pointerSize)}";
+        return l.Arguments is { } a
+            ? $"{head} : {string.Join(' ', a.Select(v => v is ulong x ? Hex.Pointer(x, pointerSize) : "????????`????????"))} : {site}"
+            : $"{head}     {site}";
     }
 }
