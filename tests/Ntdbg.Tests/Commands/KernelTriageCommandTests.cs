@@ -52,7 +52,8 @@ public class KernelTriageCommandTests
         foreach (var name in new[] { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rip", "rsp", "rbp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" })
             Assert.Matches($@"(^|\s){name}={regs[name]:x16}", text);
         Assert.Contains($"efl={regs["rflags"]:x8}", text);
-        Assert.Matches(@"\nnt\+0x[0-9a-f]+:$", text); // rip = KeBugCheckEx, inside nt
+        // rip = KeBugCheckEx, inside nt; the instruction there follows (the triage dump holds that code page).
+        Assert.Matches($@"\nnt\+0x[0-9a-f]+:\n{regs["rip"] >> 32:x8}`{regs["rip"] & 0xffffffff:x8} [0-9a-f]+ +\S+", text);
     }
 
     [SharedDataFact(Dump)]

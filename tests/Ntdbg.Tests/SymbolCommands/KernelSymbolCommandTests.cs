@@ -226,7 +226,9 @@ public sealed partial class KernelSymbolCommandTests(ITestOutputHelper output)
     public void RegistersEndWithTheSymbolOfTheInstructionPointer()
     {
         var lines = Lines("r");
-        Assert.Equal("nt!KeBugCheckEx:", lines[^1]);
+        Assert.Equal("nt!KeBugCheckEx:", lines[^2]);
+        // Then the instruction at rip (KeBugCheckEx's first), as `u @rip L1` shows it.
+        Assert.Equal(Lines("u @rip L1")[^1], lines[^1]);
     }
 
     [SharedDataFact(Dump)]

@@ -146,7 +146,8 @@ public sealed partial class UserSymbolCommandTests(ITestOutputHelper output)
         // .ecxr shows the faulting context; its location line names the function.
         var ecxr = a.Lines(".ecxr");
         output.WriteLine(string.Join('\n', ecxr));
-        Assert.Equal($"crash_x64!crash_stage_four_write+0x{displacement:x}:", ecxr[^1]);
+        Assert.Equal($"crash_x64!crash_stage_four_write+0x{displacement:x}:", ecxr[^2]);
+        Assert.StartsWith($"{at >> 32:x8}`{at & 0xffffffff:x8} ", ecxr[^1]);
 
         var ln = a.Lines($"ln {at:x}");
         var nextNames = publics.Where(p => ImageBase + p.Rva == next).Select(p => "crash_x64!" + p.Name).ToList();

@@ -49,5 +49,13 @@ public sealed class RegistersCommand : ICommand
 
     /// <summary>The full register display, with the instruction pointer's module+offset line.</summary>
     public static RegistersResult Full(DebugSession s, RegisterContext ctx, string? note) =>
-        new(ctx.Machine, ctx.Registers, true, s.DescribeAddress(ctx.InstructionPointer), note);
+        new(ctx.Machine, ctx.Registers, true, s.DescribeAddress(ctx.InstructionPointer), note) { Instruction = InstructionAt(s, ctx) };
+
+    // WinDbg's line under the registers: the instruction about to run (or that faulted).
+    private static string? InstructionAt(DebugSession s, RegisterContext ctx)
+    {
+        if (ctx.Machine is not (Machine.X86 or Machine.X64) || !ctx.TryGet(ctx.InstructionPointerName, out ulong ip)) return null;
+        var i = new Ntdbg.Stacks.Disassembly.X86Disassembler(s.Memory, s.PointerSize, s.DescribeAddress).DecodeOne(ip, out _);
+        return i == null ? null : $"{Ntdbg.Core.Memory.Hex.Pointer(i.Address, s.PointerSize)} {Convert.ToHexStringLower(i.Bytes),-16} {i.Text}";
+    }
 }

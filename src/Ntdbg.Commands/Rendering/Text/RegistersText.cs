@@ -49,6 +49,7 @@ public sealed class RegistersText : TextRenderer<RegistersResult>
                 break;
         }
         if (r.Location != null) o.WriteLine($"{r.Location}:");
+        if (r.Instruction != null) o.WriteLine(r.Instruction);
     }
 
     private static string Value(Register reg) => reg.Bits switch
