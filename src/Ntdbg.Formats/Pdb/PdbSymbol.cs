@@ -4,6 +4,7 @@ namespace Ntdbg.Formats.Pdb;
 /// One decoded CodeView symbol record. Which fields mean something depends on <see cref="Kind"/>:
 /// publics, data and labels have Section:Offset; procedures add Length and TypeIndex; S_PROCREF
 /// points at a module (1-based) and a record offset in its stream; S_CONSTANT has Value.
+/// Records inside procedures that describe the frame and its variables carry <see cref="Frame"/>.
 /// Records the reader does not decode keep only Kind and RecordOffset.
 /// </summary>
 public sealed record PdbSymbol(
@@ -25,7 +26,9 @@ public sealed record PdbSymbol(
     /// <summary>S_CONSTANT value.</summary>
     long Value = 0,
     /// <summary>Procedures: offset of the matching S_END (end of the scope) in the module stream.</summary>
-    uint End = 0)
+    uint End = 0,
+    /// <summary>The records inside a procedure (frame, locals, their locations, blocks): their decoded fields.</summary>
+    FrameRecord? Frame = null)
 {
     public string KindName => SymbolKind.Name(Kind);
     public bool IsFunction => SymbolKind.IsProcedure(Kind) || (Kind == SymbolKind.S_PUB32 && (Flags & 2) != 0);

@@ -4,6 +4,17 @@ namespace Ntdbg.Formats.Pdb;
 public static class SymbolKind
 {
     public const ushort S_END = 0x0006;
+    public const ushort S_FRAMEPROC = 0x1012;
+    public const ushort S_BLOCK32 = 0x1103;
+    public const ushort S_REGISTER = 0x1106;
+    public const ushort S_BPREL32 = 0x110B;
+    public const ushort S_REGREL32 = 0x1111;
+    public const ushort S_LOCAL = 0x113E;
+    public const ushort S_DEFRANGE_REGISTER = 0x1141;
+    public const ushort S_DEFRANGE_FRAMEPOINTER_REL = 0x1142;
+    public const ushort S_DEFRANGE_SUBFIELD_REGISTER = 0x1143;
+    public const ushort S_DEFRANGE_FRAMEPOINTER_REL_FULL_SCOPE = 0x1144;
+    public const ushort S_DEFRANGE_REGISTER_REL = 0x1145;
     public const ushort S_LABEL32 = 0x1105;
     public const ushort S_CONSTANT = 0x1107;
     public const ushort S_UDT = 0x1108;
@@ -27,6 +38,17 @@ public static class SymbolKind
     public static string Name(ushort kind) => kind switch
     {
         S_END => "S_END",
+        S_FRAMEPROC => "S_FRAMEPROC",
+        S_BLOCK32 => "S_BLOCK32",
+        S_REGISTER => "S_REGISTER",
+        S_BPREL32 => "S_BPREL32",
+        S_REGREL32 => "S_REGREL32",
+        S_LOCAL => "S_LOCAL",
+        S_DEFRANGE_REGISTER => "S_DEFRANGE_REGISTER",
+        S_DEFRANGE_FRAMEPOINTER_REL => "S_DEFRANGE_FRAMEPOINTER_REL",
+        S_DEFRANGE_SUBFIELD_REGISTER => "S_DEFRANGE_SUBFIELD_REGISTER",
+        S_DEFRANGE_FRAMEPOINTER_REL_FULL_SCOPE => "S_DEFRANGE_FRAMEPOINTER_REL_FULL_SCOPE",
+        S_DEFRANGE_REGISTER_REL => "S_DEFRANGE_REGISTER_REL",
         S_LABEL32 => "S_LABEL32",
         S_CONSTANT => "S_CONSTANT",
         S_UDT => "S_UDT",
@@ -48,6 +70,8 @@ public static class SymbolKind
         S_LPROC32_DPC_ID => "S_LPROC32_DPC_ID",
         _ => $"0x{kind:X4}",
     };
+
+    public static bool IsDefRange(ushort kind) => kind is >= S_DEFRANGE_REGISTER and <= S_DEFRANGE_REGISTER_REL;
 
     public static bool IsProcedure(ushort kind) =>
         kind is S_GPROC32 or S_LPROC32 or S_GPROC32_ID or S_LPROC32_ID or S_LPROC32_DPC or S_LPROC32_DPC_ID;

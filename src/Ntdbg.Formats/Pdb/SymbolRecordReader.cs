@@ -86,7 +86,7 @@ public static class SymbolRecordReader
                     return new PdbSymbol(kind, offset, r.CString("UDT name"), TypeIndex: type);
                 }
             default:
-                return new PdbSymbol(kind, offset, "");
+                return FrameRecordReader.Decode(kind, offset, r) ?? new PdbSymbol(kind, offset, "");
         }
     }
 
