@@ -35,4 +35,7 @@ public interface ISymbolSource
 
     /// <summary>Unwind descriptions the file carries (x86 FPO/frame data, breakpad STACK WIN/CFI); null when it has none.</summary>
     IUnwindDataSource? UnwindData => null;
+
+    /// <summary>The parameters and locals of the function that contains rva, with their locations; null when the file has none (publics, exports, ISF).</summary>
+    FunctionFrame? FrameAt(uint rva) => null;
 }

@@ -21,6 +21,7 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
     private bool _typesChecked;
     private SymbolSourceKind? _kind;
     private PdbUnwindData? _unwindData;
+    private PdbFrameReader? _frames;
 
     private PdbSymbolSource(MappedFile file, PdbFile pdb)
     {
@@ -106,6 +107,18 @@ public sealed class PdbSymbolSource : ISymbolSource, IDisposable
 
     /// <summary>The PDB's x86 FPO and frame data (empty lookups for x64 PDBs, which have none).</summary>
     public IUnwindDataSource? UnwindData => _unwindData ??= new PdbUnwindData(Pdb, _gate);
+
+    /// <summary>The parameters and locals of the procedure that contains rva (module symbol streams); null outside procedures.</summary>
+    public FunctionFrame? FrameAt(uint rva)
+    {
+        lock (_gate)
+        {
+            _frames ??= new PdbFrameReader(Pdb, ti => TypesOrNull()?.Resolve(ti));
+            // A malformed module stream costs that function its locals, not the stack listing.
+            try { return _frames.FrameAt(rva); }
+            catch (DumpFormatException) { return null; }
+        }
+    }
 
     /// <summary>Why <see cref="Types"/> is null although the PDB has a type stream (a malformed TPI); null otherwise.</summary>
     public string? TypeError { get; private set; }
