@@ -16,6 +16,12 @@ public sealed record StackFrame(int Number, ulong InstructionPointer, ulong Stac
     /// </summary>
     public IReadOnlyDictionary<string, ulong> Registers { get; init; } = new Dictionary<string, ulong>();
 
+    /// <summary>
+    /// x86: the frame's $T0 as its frame-data program computed it (VFRAME, the base of locals in
+    /// frames that realign the stack or omit EBP); null when no program set it.
+    /// </summary>
+    public ulong? VirtualFrame { get; init; }
+
     /// <summary>The x86 frame record that unwound this frame (for `kv`'s FPO annotations), when one did.</summary>
     public Symbols.Model.X86FrameInfo? FrameInfo { get; init; }
 }

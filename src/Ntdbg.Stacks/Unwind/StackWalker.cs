@@ -45,7 +45,7 @@ public sealed class StackWalker(UnwindEnvironment env)
             }
             // WinDbg's ChildEBP: the frame's EBP.
             uint childEbp = ebp;
-            frames.Add(new StackFrame(n, eip, esp, step.Caller["$eip"], source) { FramePointer = childEbp, Registers = trusted, FrameInfo = step.Info });
+            frames.Add(new StackFrame(n, eip, esp, step.Caller["$eip"], source) { FramePointer = childEbp, Registers = trusted, FrameInfo = step.Info, VirtualFrame = step.VirtualFrame });
             calleeParams = step.Info?.ParamsSize ?? 0;
             source = step.Source;
             trusted = Trusted(step);

@@ -33,9 +33,14 @@ public sealed class StackCommand : ICommand
         int count = countValue is ulong c ? (int)Math.Clamp(c, 1, StackWalker.MaxFrames) : DefaultCount;
         if (!args.AtEnd) throw new CommandException($"k: unexpected '{args.Rest}'");
         var (frames, stopped) = StackWalks.Walk(s, regs, count);
-        var lines = frames.Select(f => new StackLine(f, CallSite(s, f, options),
-            options.Arguments ? Arguments(s, f) : null,
-            options.Annotations ? Annotation(frames, f) : null)).ToList();
+        var lines = new List<StackLine>(frames.Count);
+        foreach (var f in frames)
+        {
+            var parameters = options.Parameters ? FrameVariables.Read(s, frames, f.Number, parametersOnly: true) : null;
+            string site = parameters != null ? CallSiteWithParameters(s, f, options, parameters) : CallSite(s, f, options);
+            lines.Add(new StackLine(f, site, options.Arguments ? Arguments(s, f) : null,
+                options.Annotations ? Annotation(frames, f) : null, parameters?.Variables));
+        }
         return new StackResult(s.PointerSize, options.Numbered, options.Arguments, lines, stopped);
     }
 
@@ -83,6 +88,22 @@ public sealed class StackCommand : ICommand
             FrameSource.FramePointer when s.PointerSize == 8 => site + " (found by frame pointer)",
             _ => site,
         };
+    }
+
+    // kp: "module!function(type name = value, ...)+0x1e"; kP puts each parameter on its own line.
+    private static string CallSiteWithParameters(Session.DebugSession s, StackFrame f, StackOptions options, FrameVariableList parameters)
+    {
+        var at = s.SymbolTable.LookupAddress(f.InstructionPointer);
+        if (at?.Symbol == null || options.ModuleOnly) return CallSite(s, f, options);
+        var items = parameters.Variables.Select(v => $"{v.TypeName} {v.Name} = {v.Value}").ToList();
+        string list = items.Count == 0 ? "void"
+            : options.ParametersMultiline ? "\n\t\t\t" + string.Join(", \n\t\t\t", items)
+            : string.Join(", ", items);
+        string site = $"{at.Module.Name}!{at.Symbol.Name}({list})" + (at.Displacement == 0 ? "" : $"+0x{at.Displacement:x}");
+        string plain = CallSite(s, f, options);
+        string described = s.DescribeAddress(f.InstructionPointer) ?? "";
+        // Keep the note on how the frame was found ("(found by stack scan)").
+        return plain.StartsWith(described, StringComparison.Ordinal) ? site + plain[described.Length..] : site;
     }
 
     // x64: the four home slots above the return address; x86: the three dwords past the saved EBP and return address.

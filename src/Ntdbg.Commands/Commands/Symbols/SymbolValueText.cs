@@ -34,6 +34,29 @@ public static class SymbolValueText
         }
     }
 
+    /// <summary>
+    /// A scalar's value from its bits (a variable held in a register), as <see cref="Format"/>
+    /// prints it from memory; null for types that are not scalars (structures, arrays).
+    /// </summary>
+    public static string? FromBits(DbgType type, ulong bits)
+    {
+        switch (type)
+        {
+            case PrimitiveType p when p.Primitive != PrimitiveKind.Void && p.Size is > 0 and <= 8:
+                return Primitive(p, p.Size == 8 ? bits : bits & ((1UL << (8 * (int)p.Size)) - 1));
+            case EnumType e when e.Size is > 0 and <= 8:
+                {
+                    long value = Integers.SignExtend(e.Size == 8 ? bits : bits & ((1UL << (8 * (int)e.Size)) - 1), (int)e.Size);
+                    string? name = e.NameOf(value);
+                    return name != null ? $"{name} (0n{value})" : $"0n{value}";
+                }
+            case PointerType p:
+                return "0x" + Hex.Pointer(p.PointerSize == 4 ? bits & 0xFFFFFFFF : bits, p.PointerSize);
+            default:
+                return null;
+        }
+    }
+
     private const string MemoryError = "<Memory access error>";
 
     private static string Primitive(PrimitiveType p, ulong raw)

@@ -84,7 +84,8 @@ public sealed class X86Unwinder(UnwindEnvironment env)
             return false;
         }
         var caller = Carry(regs, vars, assigned);
-        step = new UnwindStep(caller, info.Kind == X86FrameKind.FrameData || info.Program != null ? FrameSource.FrameData : FrameSource.Fpo, info);
+        step = new UnwindStep(caller, info.Kind == X86FrameKind.FrameData || info.Program != null ? FrameSource.FrameData : FrameSource.Fpo, info,
+            assigned.Contains("$T0") ? vars["$T0"] : null);
         return true;
     }
 
@@ -199,4 +200,5 @@ public sealed class X86Unwinder(UnwindEnvironment env)
 }
 
 /// <summary>The caller's registers after one x86 unwind step, how they were found and the record used.</summary>
-public readonly record struct UnwindStep(Dictionary<string, uint> Caller, FrameSource Source, X86FrameInfo? Info);
+/// <summary>One unwound x86 frame: the caller's registers, how they were found, the record used, and the frame's $T0 when its program computed one (the virtual frame locals are addressed from).</summary>
+public readonly record struct UnwindStep(Dictionary<string, uint> Caller, FrameSource Source, X86FrameInfo? Info, uint? VirtualFrame = null);
