@@ -117,11 +117,18 @@ internal sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveTy
                 case RegisterVariableRecord v:
                     {
                         local = null;
-                        var p = new Pending(s.Name, v.Type, null, scope.Rva, scope.Length) { TopLevel = top };
+                        // MSVC repeats variables it already described with S_LOCAL as S_REGREL32
+                        // records at the end of the function (for its exception funclets): one
+                        // variable, the whole-scope location as the fallback.
+                        var p = vars.FirstOrDefault(x => x.Name == s.Name && x.ScopeRva == scope.Rva && x.ScopeLength == scope.Length);
+                        if (p == null)
+                        {
+                            p = new Pending(s.Name, v.Type, null, scope.Rva, scope.Length) { TopLevel = top };
+                            vars.Add(p);
+                        }
                         ushort reg = s.Kind == SymbolKind.S_BPREL32 ? (ushort)(_x64 ? 334 : 22) : v.Register;
                         if (Location(v.InRegister ? VariableLocationKind.Register : VariableLocationKind.RegisterRelative, reg, v.Offset, 0, 0, []) is { } l)
                             p.Locations.Add(l);
-                        vars.Add(p);
                         break;
                     }
                 case LocalRecord l:
