@@ -81,7 +81,10 @@ internal sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveTy
         var proc = records[index];
         var scopes = new Stack<(bool Foreign, uint Rva, uint Length)>();
         scopes.Push((false, rva, length));
+        // MSVC can put S_FRAMEPROC after the first variables' ranges: find it before resolving them.
         FrameProcRecord? frameProc = null;
+        for (int i = index + 1; i < records.Count && records[i].RecordOffset < proc.End; i++)
+            if (records[i].Frame is FrameProcRecord f) { frameProc = f; break; }
         var vars = new List<Pending>();
         Pending? local = null;
         for (int i = index + 1; i < records.Count; i++)
@@ -111,9 +114,6 @@ internal sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveTy
             bool top = scopes.Count == 1;
             switch (s.Frame)
             {
-                case FrameProcRecord f when top:
-                    frameProc ??= f;
-                    break;
                 case RegisterVariableRecord v:
                     {
                         local = null;
@@ -132,8 +132,13 @@ internal sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveTy
                         break;
                     }
                 case LocalRecord l:
-                    local = new Pending(s.Name, l.Type, l.IsParameter, scope.Rva, scope.Length) { TopLevel = top };
-                    vars.Add(local);
+                    // MSVC describes one variable's live ranges in several S_LOCAL records of one scope.
+                    local = vars.FirstOrDefault(x => x.Name == s.Name && x.ScopeRva == scope.Rva && x.ScopeLength == scope.Length);
+                    if (local == null)
+                    {
+                        local = new Pending(s.Name, l.Type, l.IsParameter, scope.Rva, scope.Length) { TopLevel = top };
+                        vars.Add(local);
+                    }
                     break;
                 case DefRangeRecord d when local != null:
                     if (DefRangeLocation(d, local.IsParameter == true, frameProc) is { } at) local.Locations.Add(at);
