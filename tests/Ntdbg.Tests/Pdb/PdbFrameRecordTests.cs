@@ -17,18 +17,38 @@ public class PdbFrameRecordTests
 
     private static readonly Dictionary<string, uint> FrameFlagNames = new()
     {
-        ["has alloca"] = 0x1, ["has setjmp"] = 0x2, ["has longjmp"] = 0x4, ["has inline asm"] = 0x8,
-        ["has eh"] = 0x10, ["marked inline"] = 0x20, ["has seh"] = 0x40, ["naked"] = 0x80,
-        ["secure checks"] = 0x100, ["has async eh"] = 0x200, ["no stack order"] = 0x400, ["inlined"] = 0x800,
-        ["strict secure checks"] = 0x1000, ["safe buffers"] = 0x2000, ["opt speed"] = 0x100000,
-        ["guard cfg"] = 0x200000, ["guard cfw"] = 0x400000,
+        ["has alloca"] = 0x1,
+        ["has setjmp"] = 0x2,
+        ["has longjmp"] = 0x4,
+        ["has inline asm"] = 0x8,
+        ["has eh"] = 0x10,
+        ["marked inline"] = 0x20,
+        ["has seh"] = 0x40,
+        ["naked"] = 0x80,
+        ["secure checks"] = 0x100,
+        ["has async eh"] = 0x200,
+        ["no stack order"] = 0x400,
+        ["inlined"] = 0x800,
+        ["strict secure checks"] = 0x1000,
+        ["safe buffers"] = 0x2000,
+        ["opt speed"] = 0x100000,
+        ["guard cfg"] = 0x200000,
+        ["guard cfw"] = 0x400000,
     };
 
     private static readonly Dictionary<string, ushort> LocalFlagNames = new()
     {
-        ["param"] = 0x1, ["address is taken"] = 0x2, ["compiler generated"] = 0x4, ["aggregate"] = 0x8,
-        ["aggregated"] = 0x10, ["aliased"] = 0x20, ["alias"] = 0x40, ["return val"] = 0x80,
-        ["optimized away"] = 0x100, ["enreg global"] = 0x200, ["enreg static"] = 0x400,
+        ["param"] = 0x1,
+        ["address is taken"] = 0x2,
+        ["compiler generated"] = 0x4,
+        ["aggregate"] = 0x8,
+        ["aggregated"] = 0x10,
+        ["aliased"] = 0x20,
+        ["alias"] = 0x40,
+        ["return val"] = 0x80,
+        ["optimized away"] = 0x100,
+        ["enreg global"] = 0x200,
+        ["enreg static"] = 0x400,
     };
 
     [LlvmPdbTheory]
