@@ -41,6 +41,22 @@ public static class PdbFuzzTarget
         });
         Try(() => ReadTypes(pdb.Types));
         Try(() => ReadTypes(pdb.Ids));
+        Try(() => ReadFrames(pdb));
+    }
+
+    /// <summary>Every procedure's frame (parameters, locals, their locations) as `kp` and `dv` read it.</summary>
+    public static void ReadFrames(PdbFile pdb)
+    {
+        Ntdbg.Symbols.Pdb.PdbTypeSystem? types = null;
+        Try(() => types = new Ntdbg.Symbols.Pdb.PdbTypeSystem(pdb));
+        var frames = new Ntdbg.Symbols.Pdb.PdbFrameReader(pdb, ti => types?.Resolve(ti));
+        foreach (var m in pdb.Modules)
+            Try(() =>
+            {
+                foreach (var s in m.Symbols)
+                    if (SymbolKind.IsProcedure(s.Kind) && pdb.SectionRvaOf(s.Section, s.Offset) is uint rva)
+                        Try(() => frames.FrameAt(rva)?.Variables.Select(v => v.LocationAt(rva)).ToList());
+            });
     }
 
     public static void ReadTypes(TypeStream types)

@@ -10,7 +10,7 @@ namespace Ntdbg.Symbols.Pdb;
 /// their locals a narrower scope; the variables of inlined call sites (S_INLINESITE) belong to
 /// the inlinee and are left out. Not thread-safe: the caller holds the source's lock.
 /// </summary>
-internal sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveType)
+public sealed class PdbFrameReader(PdbFile pdb, Func<uint, DbgType?> resolveType)
 {
     private const ushort S_THUNK32 = 0x1102;
     private const ushort S_WITH32 = 0x1104;

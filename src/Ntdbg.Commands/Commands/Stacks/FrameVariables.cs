@@ -34,8 +34,10 @@ public static class FrameVariables
     {
         var frame = frames[index];
         // A caller's instruction pointer is its return address, which can lie past the call's
-        // scope (or the function's end): look up the call instruction itself.
-        ulong code = index == 0 ? frame.InstructionPointer : frame.InstructionPointer - 1;
+        // scope (or the function's end): look up the call instruction itself. A frame whose
+        // registers came from a context record (trap or exception) was interrupted at its address.
+        bool interrupted = index == 0 || frame.Source is FrameSource.MachineFrame or FrameSource.ExceptionContext;
+        ulong code = interrupted ? frame.InstructionPointer : frame.InstructionPointer - 1;
         var module = s.SymbolTable.FindByAddress(code);
         if (module == null || s.SymbolTable.EnsureLoaded(module) is not { } source) return null;
         ulong offset = code - module.Module.Base;
