@@ -48,7 +48,8 @@ public static class LargeFixtures
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); return "fixtures/generate.sh --large timed out"; }
-        return p.ExitCode == 0 && AllPresent ? null : $"fixtures/generate.sh --large failed ({p.ExitCode}):\n{stdout}\n{stderr.Result}";
+        // The reason (stderr) first: assertion messages are shown truncated.
+        return p.ExitCode == 0 && AllPresent ? null : $"fixtures/generate.sh --large failed ({p.ExitCode}): {stderr.Result.Trim()}\n{stdout}";
     }
 }
 
