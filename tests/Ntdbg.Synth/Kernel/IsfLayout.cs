@@ -1,0 +1,105 @@
+using System.Text.Json;
+using SharpCompress.Compressors.Xz;
+
+namespace Ntdbg.Synth.Kernel;
+
+/// <summary>
+/// Structure layouts and symbol RVAs of one Windows kernel build, read straight from its
+/// Volatility ISF table (.json or .json.xz) with System.Text.Json — on purpose not through
+/// ntdbg's own ISF reader, so a synthetic dump laid out with it checks that reader rather than
+/// mirroring it. Field paths follow embedded structures: "Pcb.DirectoryTableBase".
+/// </summary>
+public sealed class IsfLayout
+{
+    /// <summary>The GUID prefix of each build's table in shared/testdata/kernel/isf (its README's table).</summary>
+    public static readonly IReadOnlyDictionary<int, string> BuildGuidPrefix = new Dictionary<int, string>
+    {
+        [7601] = "339E7413",
+        [9600] = "7C398E97",
+        [14393] = "517E128F",
+        [17763] = "8CFB4942",
+        [19041] = "5278AFF8",
+        [20348] = "C2EADB24",
+        [22000] = "0CE4A95C",
+    };
+
+    private readonly JsonElement _types;
+    private readonly JsonElement _symbols;
+    private readonly JsonDocument _document;
+
+    private IsfLayout(JsonDocument document, string path)
+    {
+        _document = document;
+        Path = path;
+        _types = document.RootElement.GetProperty("user_types");
+        _symbols = document.RootElement.GetProperty("symbols");
+    }
+
+    public string Path { get; }
+
+    /// <summary>The PDB GUID and age the table was made from ("5278AFF8...-1" without dashes in the GUID).</summary>
+    public string PdbKey => System.IO.Path.GetFileName(Path).Split('.')[0];
+
+    public static IsfLayout Load(string path)
+    {
+        using var file = File.OpenRead(path);
+        using Stream json = path.EndsWith(".xz", StringComparison.OrdinalIgnoreCase) ? new XZStream(file) : file;
+        var copy = new MemoryStream();
+        json.CopyTo(copy);
+        copy.Position = 0;
+        return new IsfLayout(JsonDocument.Parse(copy), path);
+    }
+
+    /// <summary>The table for a build in an ISF folder laid out as Volatility's (windows/ntkrnlmp.pdb/GUID-age.json.xz).</summary>
+    public static IsfLayout ForBuild(string isfRoot, int build)
+    {
+        if (!BuildGuidPrefix.TryGetValue(build, out string? prefix)) throw new ArgumentException($"no ISF table is known for build {build}");
+        string folder = System.IO.Path.Combine(isfRoot, "windows", "ntkrnlmp.pdb");
+        string file = Directory.GetFiles(folder, prefix + "*").Single();
+        return Load(file);
+    }
+
+    public bool HasType(string type) => _types.TryGetProperty(type, out _);
+
+    /// <summary>sizeof(type).</summary>
+    public ulong SizeOf(string type) => Type(type).GetProperty("size").GetUInt64();
+
+    /// <summary>The byte offset of a field path inside a structure ("Pcb.DirectoryTableBase", "ActiveProcessLinks.Flink").</summary>
+    public ulong OffsetOf(string type, string path)
+    {
+        ulong offset = 0;
+        string current = type;
+        foreach (string name in path.Split('.'))
+        {
+            var field = Field(current, name);
+            offset += field.GetProperty("offset").GetUInt64();
+            var kind = field.GetProperty("type");
+            current = kind.GetProperty("kind").GetString() is "struct" or "union" ? kind.GetProperty("name").GetString()! : "";
+        }
+        return offset;
+    }
+
+    /// <summary>Whether a field exists (layouts differ between builds).</summary>
+    public bool HasField(string type, string path)
+    {
+        try
+        {
+            OffsetOf(type, path);
+            return true;
+        }
+        catch (KeyNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A kernel symbol's RVA from the image base.</summary>
+    public ulong Rva(string symbol) =>
+        _symbols.TryGetProperty(symbol, out var s) ? s.GetProperty("address").GetUInt64() : throw new KeyNotFoundException($"{Path}: no symbol {symbol}");
+
+    private JsonElement Type(string type) =>
+        _types.TryGetProperty(type, out var t) ? t : throw new KeyNotFoundException($"{Path}: no type {type}");
+
+    private JsonElement Field(string type, string name) =>
+        Type(type).GetProperty("fields").TryGetProperty(name, out var f) ? f : throw new KeyNotFoundException($"{Path}: {type} has no field {name}");
+}
