@@ -34,7 +34,7 @@ public static class PageWalker
         string why = fault != null ? $"the PML4 page is not readable ({fault.Detail})" : "no PML4 entry points at the PML4";
         if (build != 0 && build < FirstRandomizedSelfMapBuild)
             return new SelfMap(LegacyX64PteBase, $"assumed FFFFF68000000000: build {build} predates the randomized self-map (build {FirstRandomizedSelfMapBuild}) and {why}");
-        return new SelfMap(null, $"unknown: no nt!MmPteBase in the symbols and {why}; entry addresses are physical");
+        return new SelfMap(null, $"unknown: no nt!MmPteBase in the symbols and {why}");
     }
 
     /// <summary>PTE_BASE for self-map slot <paramref name="index"/> (sign-extended above slot 255).</summary>
