@@ -35,6 +35,10 @@ public sealed class PageTableAddressSpace : IVirtualMemory
     public PagingMode Mode { get; }
     public ulong DirectoryTableBase { get; }
     public ulong TableBase { get; }
+    public PhysicalMemory Physical => _physical;
+
+    /// <summary>The same physical memory and paging mode walked from another directory table base (another process).</summary>
+    public PageTableAddressSpace WithDirectoryTableBase(ulong directoryTableBase) => new(_physical, Mode, directoryTableBase);
 
     /// <summary>True when the address can be represented (canonical on x64, 32-bit on x86).</summary>
     public bool IsValidAddress(ulong va)
@@ -138,7 +142,7 @@ public sealed class PageTableAddressSpace : IVirtualMemory
         return entries;
     }
 
-    private bool TryReadEntry(ulong physicalAddress, out ulong entry, out MemoryFault? fault)
+    internal bool TryReadEntry(ulong physicalAddress, out ulong entry, out MemoryFault? fault)
     {
         entry = 0;
         if (Mode.EntrySize == 8) return _physical.TryReadUInt64(physicalAddress, out entry, out fault);
