@@ -1,9 +1,8 @@
 using Ntdbg.Commands.Commands.Basic;
+using Ntdbg.Commands.Commands.Kernel;
 using Ntdbg.Commands.Commands.Stacks;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Session;
-using Ntdbg.Core.Memory;
-using Ntdbg.Symbols.Model;
 using Ntdbg.Targets;
 using Ntdbg.Targets.Model;
 
@@ -25,6 +24,8 @@ public sealed class ThreadDetailsCommand : ICommand
     {
         var s = context.Session;
         ulong? asked = context.Args.TryReadExpression();
+        // -1 is WinDbg's "the current thread".
+        if (asked is ulong minusOne && IsMinusOne(minusOne, s.PointerSize)) asked = null;
         if (!context.Args.AtEnd) throw new CommandException($"!thread: unexpected '{context.Args.Rest}'");
         var thread = s.CurrentThread ?? throw new CommandException("!thread: the dump has no threads");
         if (s.IsKernel)
@@ -36,6 +37,9 @@ public sealed class ThreadDetailsCommand : ICommand
         if (asked != null) throw new CommandException("!thread: user dumps show the current thread (switch with ~Ns)");
         return User(s, thread);
     }
+
+    /// <summary>-1 as the expression evaluator gives it, at either pointer size.</summary>
+    public static bool IsMinusOne(ulong value, int pointerSize) => value == ulong.MaxValue || (pointerSize == 4 && value == uint.MaxValue);
 
     private static ThreadDetailsResult User(DebugSession s, ThreadInfo t)
     {
@@ -52,49 +56,16 @@ public sealed class ThreadDetailsCommand : ICommand
     private static ThreadDetailsResult Kernel(DebugSession s, ThreadInfo t)
     {
         var notes = new List<string>();
-        ulong? Field(string type, string path)
-        {
-            var found = s.SymbolTable.FindType("nt!" + type);
-            if (found?.Type is not UdtType udt)
-            {
-                notes.Add($"nt!{type} is not in the kernel's symbols: its fields are unknown");
-                return null;
-            }
-            return ReadField(s, udt, t.ThreadObject, path, notes);
-        }
+        var fields = new KernelFields(s, notes);
         // _ETHREAD begins with its KTHREAD (Tcb), so both types read at the same address.
-        ulong? teb = Field("_KTHREAD", "Teb");
-        ulong? stackBase = Field("_KTHREAD", "StackBase"), stackLimit = Field("_KTHREAD", "StackLimit"), initial = Field("_KTHREAD", "InitialStack");
-        ulong? cidProcess = Field("_ETHREAD", "Cid.UniqueProcess"), cidThread = Field("_ETHREAD", "Cid.UniqueThread");
+        var kthread = fields.Type("_KTHREAD");
+        var ethread = fields.Type("_ETHREAD");
+        ulong? teb = fields.Read(kthread, t.ThreadObject, "Teb");
+        ulong? stackBase = fields.Read(kthread, t.ThreadObject, "StackBase"), stackLimit = fields.Read(kthread, t.ThreadObject, "StackLimit");
+        ulong? initial = fields.Read(kthread, t.ThreadObject, "InitialStack");
+        ulong? cidProcess = fields.Read(ethread, t.ThreadObject, "Cid.UniqueProcess"), cidThread = fields.Read(ethread, t.ThreadObject, "Cid.UniqueThread");
         return new ThreadDetailsResult(true, s.PointerSize, s.CurrentThreadIndex, t.ThreadId, 0, t.Name, t.ThreadObject, t.ProcessObject,
             teb, cidProcess, cidThread, stackBase, stackLimit, initial, null, t.StackStart, t.StackSize, notes.Distinct().ToList(), Stack(s, t, notes));
-    }
-
-    // A pointer-sized or smaller field by "A.B" path, read from the dump; null (with a note) when absent or unreadable.
-    private static ulong? ReadField(DebugSession s, UdtType type, ulong address, string path, List<string> notes)
-    {
-        ulong at = address;
-        DbgType current = type;
-        foreach (string part in path.Split('.'))
-        {
-            if (current is not UdtType udt || udt.GetField(part) is not { IsBitfield: false } f)
-            {
-                notes.Add($"{type.Name} has no field {path}");
-                return null;
-            }
-            at += f.Offset;
-            current = f.Type;
-        }
-        int size = (int)current.Size;
-        if (size is not (1 or 2 or 4 or 8)) return null;
-        Span<byte> b = stackalloc byte[8];
-        b.Clear();
-        if (s.Memory.Read(at, b[..size], out var fault) < size)
-        {
-            notes.Add($"{type.Name}.{path} at {Hex.Pointer(at, s.PointerSize)} is not in the dump: {fault?.Detail ?? "unreadable"}");
-            return null;
-        }
-        return BitConverter.ToUInt64(b);
     }
 
     private static StackResult? Stack(DebugSession s, ThreadInfo t, List<string> notes)

@@ -1,0 +1,81 @@
+using Ntdbg.Commands.Commands.Kernel;
+using Ntdbg.Commands.Commands.Threads;
+using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Commands.Basic;
+using Ntdbg.Core.Memory;
+using Ntdbg.Commands.Session;
+using Ntdbg.Targets.Kernel;
+
+namespace Ntdbg.Commands.Commands.Processes;
+
+/// <summary>
+/// !process: a kernel process's summary (Cid, Peb, parent, DirBase, handle table, image name),
+/// read from its _EPROCESS with the kernel's types. Only the current process (the bugcheck
+/// thread's) is known until the process list is walked (issue 5); a triage dump never holds
+/// that list.
+/// </summary>
+[Command("!process", Summary = "The current kernel process: EPROCESS fields", Usage = "!process [-1|0|EProcessAddress] [Flags]", Scope = CommandScope.User | CommandScope.Kernel)]
+public sealed class ProcessCommand : ICommand
+{
+    public const string KernelOnly = "!process is a kernel-mode command: this is a user-mode dump (use | for its process)";
+    public const string NoProcessList = "A triage dump does not hold the process list: only the current process is known (walking the list comes with full dumps, issue 5)";
+    public const string NoThreadList = "A triage dump does not hold the process's thread list: only the bugcheck thread is known, see !thread (walking the list comes with full dumps, issue 5)";
+    public const string NeedsModel = "!process needs the kernel process/thread model for processes other than the current one (issue 5)";
+    public const string ThreadsNeedModel = "Listing the process's threads needs the kernel process/thread model (issue 5)";
+
+    public object? Execute(CommandContext context)
+    {
+        var s = context.Session;
+        if (!s.IsKernel) throw new CommandException(KernelOnly);
+        ulong? asked = context.Args.TryReadExpression();
+        // WinDbg's default flags show the threads too.
+        ulong flags = context.Args.TryReadExpression() ?? (asked == null ? 0xfUL : 0UL);
+        if (!context.Args.AtEnd) throw new CommandException($"!process: unexpected '{context.Args.Rest}' (image name filters need the process list, issue 5)");
+        bool triage = s.Target is KernelDumpTarget { Dump.Triage: not null };
+        ulong current = s.CurrentThread?.ProcessObject ?? 0;
+        if (asked == 0) return new TextResult(triage ? NoProcessList : "!process 0 (all processes) needs the kernel process/thread model (issue 5)");
+        if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current) return new TextResult(NeedsModel);
+        if (current == 0) throw new CommandException("!process: the dump names no current process (its bugcheck thread has no owning process)");
+
+        var notes = new List<string>();
+        var process = Read(s, current, notes);
+        // Flags 1, 2 and 4 ask for the threads (WinDbg's !process flag bits).
+        if ((flags & 0x7) != 0) notes.Add(triage ? NoThreadList : ThreadsNeedModel);
+        return process with { Notes = notes.Distinct().ToList() };
+    }
+
+    private static ProcessResult Read(DebugSession s, ulong address, List<string> notes)
+    {
+        var fields = new KernelFields(s, notes);
+        var eprocess = fields.Type("_EPROCESS");
+        ulong? session = fields.Read(eprocess, address, "Session");
+        ulong? sessionId = null;
+        // The System process and other session-less processes have no session: WinDbg prints "none".
+        if (session is ulong at && at != 0) sessionId = fields.Read(fields.Type("_MM_SESSION_SPACE"), at, "SessionId");
+        ulong? objectTable = fields.Read(eprocess, address, "ObjectTable");
+        return new ProcessResult(s.PointerSize, address,
+            session, sessionId,
+            fields.Read(eprocess, address, "UniqueProcessId"),
+            fields.Read(eprocess, address, "Peb"),
+            fields.Read(eprocess, address, "InheritedFromUniqueProcessId"),
+            fields.Read(eprocess, address, "Pcb.DirectoryTableBase"),
+            objectTable,
+            HandleCount(fields, objectTable, notes),
+            fields.ReadAnsi(eprocess, address, "ImageFileName"),
+            notes);
+    }
+
+    private static ulong? HandleCount(KernelFields fields, ulong? objectTable, List<string> notes)
+    {
+        if (objectTable is not ulong table || table == 0) return objectTable == 0 ? 0 : null;
+        var type = fields.Type("_HANDLE_TABLE");
+        if (type == null) return null;
+        if (!KernelFields.Has(type, "HandleCount"))
+        {
+            // Windows 8.1 dropped the counter: the count is the table's in-use entries, a walk not done yet.
+            notes.Add($"HandleCount: this kernel's _HANDLE_TABLE has no HandleCount field; counting the entries of the table at {Hex.Pointer(table, 8)} needs the handle table walk (issue 5)");
+            return null;
+        }
+        return fields.Read(type, table, "HandleCount");
+    }
+}
