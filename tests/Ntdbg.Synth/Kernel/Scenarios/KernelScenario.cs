@@ -1,0 +1,79 @@
+namespace Ntdbg.Synth.Kernel.Scenarios;
+
+/// <summary>
+/// A 64-bit kernel machine described in code, laid out for one Windows build from its ISF
+/// table: the kernel's globals (KDBG, PsLoadedModuleList, PsActiveProcessHead) sit at the
+/// kernel base plus their RVAs in that table, so ntdbg finds the table by those anchors and
+/// reads the structures with it. Later issues add pools, locks, IRPs and hidden drivers.
+/// </summary>
+public sealed class KernelScenario
+{
+    public const ulong KernelBase = 0xfffff80412000000;
+    private const ulong ProcessObjects = 0xffffc08b00000000;
+    private const ulong ModuleEntries = 0xfffff80419000000;
+
+    public KernelScenario(IsfLayout layout, int build)
+    {
+        Layout = layout;
+        Build = build;
+        Tables = new PageTableBuilder(Memory);
+    }
+
+    public IsfLayout Layout { get; }
+    public int Build { get; }
+    public SyntheticPhysicalMemory Memory { get; } = new();
+    public PageTableBuilder Tables { get; }
+    public List<SyntheticDriver> Drivers { get; } = [];
+    public List<SyntheticProcess> Processes { get; } = [];
+
+    /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
+    public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
+
+    public ulong PsActiveProcessHead => KernelBase + Layout.Rva("PsActiveProcessHead");
+    public ulong PsLoadedModuleList => KernelBase + Layout.Rva("PsLoadedModuleList");
+    public ulong KdDebuggerDataBlock => KernelBase + Layout.Rva("KdDebuggerDataBlock");
+
+    /// <summary>The scenario every other builds on: the kernel, a HAL and a few drivers, System and a handful of processes.</summary>
+    public static KernelScenario Basic(IsfLayout layout, int build)
+    {
+        var s = new KernelScenario(layout, build);
+        s.Drivers.Add(new SyntheticDriver("ntoskrnl.exe", KernelBase, 0x1046000, 0x5f8a7d3e, 0xa5938c));
+        s.Drivers.Add(new SyntheticDriver("hal.dll", 0xfffff80479440000, 0x6000, 0x1a7be8e9, 0xce9f));
+        s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
+        s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
+        string[] names = ["System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe", "svchost.exe", "explorer.exe"];
+        for (int i = 0; i < names.Length; i++)
+            s.Processes.Add(new SyntheticProcess(i == 0 ? 4UL : 0x100UL + 4 * (ulong)i, i == 0 ? 0 : i <= 1 ? 4UL : 0x104UL, names[i], 0x1ad000 + 0x1000 * (ulong)i));
+        return s;
+    }
+
+    /// <summary>The dump's bytes.</summary>
+    public byte[] Write(KernelDumpBuilder.Layout format)
+    {
+        ulong buildLab = KernelBase + 0x800000;
+        Tables.AllocateAndMap(KdDebuggerDataBlock & ~0xfffUL, 2);
+        Tables.AllocateAndMap(PsActiveProcessHead & ~0xfffUL, 1);
+        Tables.AllocateAndMap(PsLoadedModuleList & ~0xfffUL, 1);
+        Tables.AllocateAndMap(buildLab, 1);
+        Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
+        KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
+        Tables.AllocateAndMap(ModuleEntries, 2);
+        KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
+        ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        var builder = new KernelDumpBuilder
+        {
+            Kind = format,
+            DirectoryTableBase = Tables.Cr3,
+            PsLoadedModuleList = PsLoadedModuleList,
+            PsActiveProcessHead = PsActiveProcessHead,
+            KdDebuggerDataBlock = KdDebuggerDataBlock,
+            NumberProcessors = 1,
+            MajorVersion = 0xf,
+            MinorVersion = (uint)Build,
+            BugCheckCode = 0xe2, // MANUALLY_INITIATED_CRASH
+            BugCheckParameters = [0, 0, 0, 0],
+            Context = KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
+        };
+        return builder.Build(Memory);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+
+namespace Ntdbg.Synth.Kernel.Scenarios;
+
+/// <summary>
+/// Writes _EPROCESS objects linked through ActiveProcessLinks into the list at
+/// nt!PsActiveProcessHead, each field at the offset the build's ISF table gives, so the same
+/// scenario lays out correctly for every Windows version.
+/// </summary>
+public static class ProcessListWriter
+{
+    /// <summary>Writes the list; returns each process's _EPROCESS address, in list order.</summary>
+    public static IReadOnlyList<ulong> Write(PageTableBuilder pt, IsfLayout layout, ulong headVa, ulong firstObjectVa, IReadOnlyList<SyntheticProcess> processes)
+    {
+        ulong size = layout.SizeOf("_EPROCESS");
+        ulong stride = (size + 0xfff) & ~0xfffUL; // one object per page run: simple and never overlapping
+        ulong links = layout.OffsetOf("_EPROCESS", "ActiveProcessLinks");
+        var objects = new List<ulong>();
+        for (int i = 0; i < processes.Count; i++)
+        {
+            ulong va = firstObjectVa + (ulong)i * stride;
+            pt.AllocateAndMap(va, (int)(stride / 0x1000));
+            objects.Add(va);
+        }
+        ulong Link(int i) => i < 0 || i >= objects.Count ? headVa : objects[i] + links;
+        pt.WriteVirtualUInt64(headVa, Link(objects.Count > 0 ? 0 : -1));
+        pt.WriteVirtualUInt64(headVa + 8, Link(objects.Count - 1));
+        for (int i = 0; i < processes.Count; i++)
+        {
+            var p = processes[i];
+            ulong va = objects[i];
+            pt.WriteVirtualUInt64(va + links, Link(i + 1));
+            pt.WriteVirtualUInt64(va + links + 8, Link(i - 1));
+            pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "UniqueProcessId"), p.Pid);
+            pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "InheritedFromUniqueProcessId"), p.ParentPid);
+            pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "Pcb.DirectoryTableBase"), p.DirectoryTableBase);
+            var name = new byte[15];
+            Encoding.ASCII.GetBytes(p.ImageName, 0, Math.Min(p.ImageName.Length, 14), name, 0);
+            pt.WriteVirtual(va + layout.OffsetOf("_EPROCESS", "ImageFileName"), name);
+        }
+        return objects;
+    }
+}

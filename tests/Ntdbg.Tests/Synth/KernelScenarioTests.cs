@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using Ntdbg.Commands.Session;
+using Ntdbg.Core.IO;
+using Ntdbg.Synth.Kernel;
+using Ntdbg.Synth.Kernel.Scenarios;
+using Ntdbg.Targets.Kernel;
+using Ntdbg.Tests.Commands;
+using Ntdbg.Tests.Support;
+
+namespace Ntdbg.Tests.Synth;
+
+/// <summary>
+/// The first synthesizer scenario, for every build with an ISF table: a full and a bitmap dump
+/// whose kernel globals sit at the table's RVAs, so ntdbg picks that table by the header's
+/// anchors, lists the scenario's drivers and reads each _EPROCESS it wrote with `dt`.
+/// </summary>
+public sealed class KernelScenarioTests
+{
+    public static TheoryData<int, KernelDumpBuilder.Layout> Cases()
+    {
+        var data = new TheoryData<int, KernelDumpBuilder.Layout>();
+        foreach (int build in IsfLayout.BuildGuidPrefix.Keys)
+            foreach (var format in new[] { KernelDumpBuilder.Layout.Full, KernelDumpBuilder.Layout.Bitmap })
+                data.Add(build, format);
+        return data;
+    }
+
+    [SharedDataTheory]
+    [MemberData(nameof(Cases))]
+    public void BasicScenarioOpensWithItsBuildsTable(int build, KernelDumpBuilder.Layout format)
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, build), build);
+        byte[] bytes = scenario.Write(format);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes($"basic-{build}.dmp", bytes));
+        var session = new DebugSession(target, isf);
+
+        Assert.Equal(scenario.Drivers.Select(d => d.Base), target.Modules.Select(m => m.Base));
+        string lmi = Run.Text(target, "!lmi nt", session);
+        Assert.Contains(scenario.Layout.PdbKey.Split('-')[0], lmi.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+
+        for (int i = 0; i < scenario.Processes.Count; i++)
+        {
+            var p = scenario.Processes[i];
+            ulong va = scenario.ProcessObjectAddresses[i];
+            string dt = Run.Text(target, $"dt nt!_EPROCESS {va:x} UniqueProcessId InheritedFromUniqueProcessId ImageFileName", session);
+            Assert.Matches($@"UniqueProcessId\s+: 0x0*{p.Pid:x}\b", dt.Replace("`", "", StringComparison.Ordinal));
+            // A null pointer prints as "(null)", as dt does.
+            string parent = p.ParentPid == 0 ? @"\(null\)" : $@"0x0*{p.ParentPid:x}\b";
+            Assert.Matches($@"InheritedFromUniqueProcessId\s+: {parent}", dt.Replace("`", "", StringComparison.Ordinal));
+            Assert.Contains($"\"{p.ImageName}\"", dt);
+        }
+        // The list at nt!PsActiveProcessHead leads to the first process's ActiveProcessLinks.
+        string head = Run.Text(target, "dq nt!PsActiveProcessHead L1", session);
+        ulong first = scenario.ProcessObjectAddresses[0] + scenario.Layout.OffsetOf("_EPROCESS", "ActiveProcessLinks");
+        Assert.Contains($"{first >> 32:x8}`{first & 0xffffffff:x8}", head);
+    }
+}
