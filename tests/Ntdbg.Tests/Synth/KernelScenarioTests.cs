@@ -56,3 +56,40 @@ public sealed class KernelScenarioTests
         Assert.Contains($"{first >> 32:x8}`{first & 0xffffffff:x8}", head);
     }
 }
+
+/// <summary>`ntdbg-synth`: the command line writes a dump ntdbg opens; bad arguments exit 2 with the usage.</summary>
+public sealed class SynthCliTests
+{
+    [SharedDataFact("kernel/isf")]
+    public void WritesTheNamedScenarioForTheBuild()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ntdbg-synth-{Environment.ProcessId}.dmp");
+        try
+        {
+            var output = new StringWriter();
+            int exit = Ntdbg.SynthCli.SynthProgram.Run(["basic", "--build", "22000", "--format", "bitmap", "-o", path, "--isf", TestData.Shared("kernel/isf")], output, TextWriter.Null);
+            Assert.Equal(0, exit);
+            using var target = KernelDumpTarget.Open(MappedFile.Open(path));
+            Assert.Equal(22000u, target.System!.BuildNumber);
+            Assert.Equal(4, target.Modules.Count);
+            Assert.Equal("Kernel bitmap dump (64-bit)", target.FormatDescription);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ListsScenariosAndRefusesBadArguments()
+    {
+        var list = new StringWriter();
+        Assert.Equal(0, Ntdbg.SynthCli.SynthProgram.Run(["--list"], list, TextWriter.Null));
+        Assert.StartsWith("basic ", list.ToString());
+        var error = new StringWriter();
+        Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run(["basic", "--build", "1234", "-o", "x.dmp"], TextWriter.Null, error));
+        Assert.Contains("--build must be one of", error.ToString());
+        Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run(["nosuch", "--build", "19041", "-o", "x.dmp"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run([], TextWriter.Null, TextWriter.Null));
+    }
+}

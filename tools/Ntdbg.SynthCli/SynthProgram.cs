@@ -1,0 +1,73 @@
+using Ntdbg.Synth.Kernel;
+using Ntdbg.Synth.Kernel.Scenarios;
+
+namespace Ntdbg.SynthCli;
+
+/// <summary>
+/// `ntdbg-synth &lt;scenario&gt; --build &lt;N&gt; [--format full|bitmap] -o &lt;file&gt; [--isf dir]` and
+/// `ntdbg-synth --list`: writes a synthetic 64-bit kernel dump of a scenario, laid out from the
+/// build's ISF table (default folder: ../shared/testdata/kernel/isf beside the repository).
+/// </summary>
+public static class SynthProgram
+{
+    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] -o <file> [--isf <dir>]\n       ntdbg-synth --list";
+
+    /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
+    public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
+    [
+        ("basic", "the kernel, HAL and 2 drivers; System and 7 processes linked at PsActiveProcessHead", KernelScenario.Basic),
+    ];
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 1 && args[0] == "--list")
+        {
+            foreach (var (name, description, _) in Scenarios) output.WriteLine($"{name,-12} {description}");
+            return 0;
+        }
+        if (args.Length == 0 || args[0].StartsWith('-')) return Fail(error, "a scenario name is required");
+        string scenarioName = args[0];
+        int? build = null;
+        string format = "full";
+        string? outputPath = null;
+        string isf = DefaultIsf();
+        for (int i = 1; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : "";
+            switch (args[i])
+            {
+                case "--build" when int.TryParse(value, out int b): build = b; i++; break;
+                case "--format" when value is "full" or "bitmap": format = value; i++; break;
+                case "-o" when value.Length > 0: outputPath = value; i++; break;
+                case "--isf" when value.Length > 0: isf = value; i++; break;
+                default: return Fail(error, $"unexpected '{args[i]}'");
+            }
+        }
+        var scenario = Scenarios.FirstOrDefault(s => s.Name == scenarioName);
+        if (scenario.Make == null) return Fail(error, $"no scenario '{scenarioName}' (ntdbg-synth --list names them)");
+        if (build is not int b2 || !IsfLayout.BuildGuidPrefix.ContainsKey(b2)) return Fail(error, "--build must be one of " + string.Join(", ", IsfLayout.BuildGuidPrefix.Keys));
+        if (outputPath == null) return Fail(error, "-o <file> is required");
+        if (!Directory.Exists(isf)) return Fail(error, $"the ISF folder {isf} does not exist (--isf <dir>)");
+        var machine = scenario.Make(IsfLayout.ForBuild(isf, b2), b2);
+        File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
+        output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");
+        return 0;
+    }
+
+    private static int Fail(TextWriter error, string why)
+    {
+        error.WriteLine($"ntdbg-synth: {why}");
+        error.WriteLine(Usage);
+        return 2;
+    }
+
+    private static string DefaultIsf()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata", "kernel", "isf"));
+        return Path.GetFullPath(Path.Combine("..", "shared", "testdata", "kernel", "isf"));
+    }
+}
