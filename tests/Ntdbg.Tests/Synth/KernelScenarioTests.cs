@@ -57,6 +57,34 @@ public sealed class KernelScenarioTests
     }
 }
 
+/// <summary>`!process 0 0` on the synthetic dumps: every process the scenario linked, in list order, with its fields.</summary>
+public sealed class ProcessListTests
+{
+    [SharedDataTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void ProcessZeroListsEveryProcessTheScenarioLinked(int build, KernelDumpBuilder.Layout format)
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, build), build);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes($"basic-{build}.dmp", scenario.Write(format)));
+        string text = Run.Text(target, "!process 0 0", new DebugSession(target, isf));
+        var blocks = Regex.Matches(text, @"^PROCESS ([0-9a-f]+)\n\s+SessionId: (\S+)\s+Cid: ([0-9a-f]+)\s+Peb: ([0-9a-f]+)\s+ParentCid: ([0-9a-f]+)\n\s+DirBase: ([0-9a-f]+).*\n\s+Image: (.*)$", RegexOptions.Multiline);
+        Assert.StartsWith("**** NT ACTIVE PROCESS DUMP ****", text);
+        Assert.Equal(scenario.Processes.Count, blocks.Count);
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            var p = scenario.Processes[i];
+            var g = blocks[i].Groups;
+            Assert.Equal(scenario.ProcessObjectAddresses[i], Convert.ToUInt64(g[1].Value, 16));
+            Assert.Equal("none", g[2].Value);
+            Assert.Equal(p.Pid, Convert.ToUInt64(g[3].Value, 16));
+            Assert.Equal(p.ParentPid, Convert.ToUInt64(g[5].Value, 16));
+            Assert.Equal(p.DirectoryTableBase, Convert.ToUInt64(g[6].Value, 16));
+            Assert.Equal(p.ImageName, g[7].Value.Trim());
+        }
+    }
+}
+
 /// <summary>`ntdbg-synth`: the command line writes a dump ntdbg opens; bad arguments exit 2 with the usage.</summary>
 public sealed class SynthCliTests
 {

@@ -18,6 +18,9 @@ public sealed class KernelFields(DebugSession session, List<string> notes)
         return null;
     }
 
+    /// <summary>The byte offset of a field path ("ActiveProcessLinks"), or null when the type has no such field.</summary>
+    public static ulong? OffsetOf(UdtType type, string path) => Locate(type, path) is var (offset, _) ? offset : null;
+
     /// <summary>Whether the type has a (non-bitfield) field at this "A.B" path.</summary>
     public static bool Has(UdtType type, string path) => Locate(type, path) != null;
 

@@ -33,8 +33,12 @@ public sealed class ProcessCommand : ICommand
         if (!context.Args.AtEnd) throw new CommandException($"!process: unexpected '{context.Args.Rest}' (image name filters need the process list, issue 5)");
         bool triage = s.Target is KernelDumpTarget { Dump.Triage: not null };
         ulong current = s.CurrentThread?.ProcessObject ?? 0;
-        if (asked == 0) return new TextResult(triage ? NoProcessList : "!process 0 (all processes) needs the kernel process/thread model (issue 5)");
-        if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current) return new TextResult(NeedsModel);
+        if (asked == 0) return triage ? new TextResult(NoProcessList) : AllProcesses(s, flags);
+        if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current)
+        {
+            if (triage) return new TextResult(NeedsModel);
+            current = a; // a full or bitmap dump holds any process's object
+        }
         if (current == 0) throw new CommandException("!process: the dump names no current process (its bugcheck thread has no owning process)");
 
         var notes = new List<string>();
@@ -42,6 +46,46 @@ public sealed class ProcessCommand : ICommand
         // Flags 1, 2 and 4 ask for the threads (WinDbg's !process flag bits).
         if ((flags & 0x7) != 0) notes.Add(triage ? NoThreadList : ThreadsNeedModel);
         return process with { Notes = notes.Distinct().ToList() };
+    }
+
+    // "!process 0 Flags": every process on the list at nt!PsActiveProcessHead, in list order. A
+    // damaged list ends the walk with a note (a link outside the dump, a loop, a runaway length).
+    private const int MaxProcesses = 100_000;
+
+    private static CompositeResult AllProcesses(DebugSession s, ulong flags)
+    {
+        var k = (Targets.IKernelTarget)s.Target;
+        var outcomes = new List<CommandOutcome> { new("!process 0", new TextResult("**** NT ACTIVE PROCESS DUMP ****"), null) };
+        var fields = new KernelFields(s, []);
+        var eprocess = fields.Type("_EPROCESS") ?? throw new CommandException("!process 0: nt!_EPROCESS is not in the kernel's symbols");
+        ulong links = KernelFields.OffsetOf(eprocess, "ActiveProcessLinks") ?? throw new CommandException("!process 0: _EPROCESS has no ActiveProcessLinks");
+        ulong head = k.PsActiveProcessHead;
+        if (head == 0) throw new CommandException("!process 0: the dump names no PsActiveProcessHead");
+        var seen = new HashSet<ulong>();
+        ulong link = ReadPointer(s, head, out string? problem);
+        while (problem == null && link != head)
+        {
+            if (!seen.Add(link) || seen.Count > MaxProcesses)
+            {
+                problem = $"the process list loops or runs past {MaxProcesses} entries at {Hex.Pointer(link, s.PointerSize)}: stopping";
+                break;
+            }
+            var notes = new List<string>();
+            var process = Read(s, link - links, notes);
+            if ((flags & 0x7) != 0) notes.Add(ThreadsNeedModel);
+            outcomes.Add(new CommandOutcome("!process 0", process with { Notes = notes.Distinct().ToList() }, null));
+            link = ReadPointer(s, link, out problem);
+        }
+        if (problem != null) outcomes.Add(new CommandOutcome("!process 0", new TextResult(problem), null));
+        return new CompositeResult(outcomes);
+    }
+
+    private static ulong ReadPointer(DebugSession s, ulong address, out string? problem)
+    {
+        problem = null;
+        if (s.Memory.TryReadPointer(address, s.PointerSize, out ulong value, out var fault)) return value;
+        problem = $"the process list is broken at {Hex.Pointer(address, s.PointerSize)}: {fault?.Detail ?? "unreadable"}";
+        return 0;
     }
 
     private static ProcessResult Read(DebugSession s, ulong address, List<string> notes)
