@@ -82,6 +82,12 @@ public sealed class ProcessListTests
             Assert.Equal(p.DirectoryTableBase, Convert.ToUInt64(g[6].Value, 16));
             Assert.Equal(p.ImageName, g[7].Value.Trim());
         }
+        // An image name keeps only that process.
+        var session = new DebugSession(target, isf);
+        string lsass = Run.Text(target, "!process 0 0 LSASS.EXE", session);
+        Assert.Single(Regex.Matches(lsass, "^PROCESS ", RegexOptions.Multiline));
+        Assert.Contains("Image: lsass.exe", lsass);
+        Assert.Empty(Regex.Matches(Run.Text(target, "!process 0 0 nosuch.exe", session), "^PROCESS ", RegexOptions.Multiline));
     }
 }
 

@@ -30,10 +30,12 @@ public sealed class ProcessCommand : ICommand
         ulong? asked = context.Args.TryReadExpression();
         // WinDbg's default flags show the threads too.
         ulong flags = context.Args.TryReadExpression() ?? (asked == null ? 0xfUL : 0UL);
-        if (!context.Args.AtEnd) throw new CommandException($"!process: unexpected '{context.Args.Rest}' (image name filters need the process list, issue 5)");
+        // "!process 0 0 lsass.exe": the rest names the image to keep.
+        string? image = context.Args.AtEnd ? null : context.Args.Rest.Trim();
+        if (image != null && asked != 0) throw new CommandException($"!process: an image name ('{image}') filters the list: use !process 0 Flags {image}");
         bool triage = s.Target is KernelDumpTarget { Dump.Triage: not null };
         ulong current = s.CurrentThread?.ProcessObject ?? 0;
-        if (asked == 0) return triage ? new TextResult(NoProcessList) : AllProcesses(s, flags);
+        if (asked == 0) return triage ? new TextResult(NoProcessList) : AllProcesses(s, flags, image);
         if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current)
         {
             if (triage) return new TextResult(NeedsModel);
@@ -52,7 +54,7 @@ public sealed class ProcessCommand : ICommand
     // damaged list ends the walk with a note (a link outside the dump, a loop, a runaway length).
     private const int MaxProcesses = 100_000;
 
-    private static CompositeResult AllProcesses(DebugSession s, ulong flags)
+    private static CompositeResult AllProcesses(DebugSession s, ulong flags, string? image)
     {
         var k = (Targets.IKernelTarget)s.Target;
         var outcomes = new List<CommandOutcome> { new("!process 0", new TextResult("**** NT ACTIVE PROCESS DUMP ****"), null) };
@@ -73,12 +75,18 @@ public sealed class ProcessCommand : ICommand
             var notes = new List<string>();
             var process = Read(s, link - links, notes);
             if ((flags & 0x7) != 0) notes.Add(ThreadsNeedModel);
-            outcomes.Add(new CommandOutcome("!process 0", process with { Notes = notes.Distinct().ToList() }, null));
+            if (image == null || MatchesImage(process.ImageFileName, image))
+                outcomes.Add(new CommandOutcome("!process 0", process with { Notes = notes.Distinct().ToList() }, null));
             link = ReadPointer(s, link, out problem);
         }
         if (problem != null) outcomes.Add(new CommandOutcome("!process 0", new TextResult(problem), null));
         return new CompositeResult(outcomes);
     }
+
+    // ImageFileName keeps only the first 14 characters of the name.
+    private static bool MatchesImage(string? name, string wanted) =>
+        name != null && (name.Equals(wanted, StringComparison.OrdinalIgnoreCase)
+            || name.Length == 14 && wanted.StartsWith(name, StringComparison.OrdinalIgnoreCase));
 
     private static ulong ReadPointer(DebugSession s, ulong address, out string? problem)
     {
