@@ -84,7 +84,10 @@ public sealed class CrashAnalyzer(AnalysisInput input)
         }
         if (context == null && Param(BugCheckParameterRole.TrapFrame) is ulong trapAt and not 0)
         {
-            context = KernelRecords.ReadTrapFrame(input.Memory, input.Symbols, trapAt, k.Machine, out string? problem);
+            string? problem = "nt!_KTRAP_FRAME is not in the kernel's symbols";
+            context = input.Symbols.FindType("nt!_KTRAP_FRAME") is { Type: Symbols.Model.UdtType frame }
+                ? TrapFrameDecoder.Decode(input.Memory, k.Machine, frame, trapAt, out problem)?.Context
+                : null;
             if (context != null) contextSource = $".trap {Hex.Pointer(trapAt, k.PointerSize)} (the bug check's trap frame)";
             else _notes.Add(problem!);
         }
@@ -185,6 +188,6 @@ public sealed class CrashAnalyzer(AnalysisInput input)
             problem = $"the faulting instruction at {Hex.Pointer(at, input.Target.PointerSize)} is not in the dump or a stored image: {fault?.Detail ?? "unreadable"}";
             return null;
         }
-        return $"{Hex.Pointer(i.Address, input.Target.PointerSize)} {Convert.ToHexStringLower(i.Bytes),-16} {i.Text}";
+        return i.Line(input.Target.PointerSize);
     }
 }

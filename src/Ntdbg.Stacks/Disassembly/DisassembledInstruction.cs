@@ -8,4 +8,7 @@ namespace Ntdbg.Stacks.Disassembly;
 public sealed record DisassembledInstruction(ulong Address, byte[] Bytes, string Text, bool IsCall, bool IsReturn, ulong? BranchTarget)
 {
     public ulong End => Address + (ulong)Bytes.Length;
+
+    /// <summary>The line `u`, `r` and !analyze print: "address bytes text", the bytes padded to 16 columns.</summary>
+    public string Line(int pointerSize) => $"{Ntdbg.Core.Memory.Hex.Pointer(Address, pointerSize)} {Convert.ToHexStringLower(Bytes),-16} {Text}";
 }

@@ -35,24 +35,15 @@ public sealed class ExrCommand : ICommand
         return $"{hit.Module.Name}!{hit.Symbol.Name}+0x{hit.Displacement.ToString(s.PointerSize == 4 ? "x8" : "x16")}";
     }
 
-    /// <summary>EXCEPTION_RECORD64/32: code, flags, record, address, NumberParameters, then up to 15 parameters.</summary>
+    /// <summary>The EXCEPTION_RECORD at an address (<see cref="KernelRecords.DecodeExceptionRecord"/>), all of it readable and with at most 15 parameters.</summary>
     private static ExceptionRecordResult FromMemory(Session.DebugSession s, ulong at)
     {
         int ps = s.PointerSize;
-        int paramOffset = ps == 8 ? 0x20 : 0x14;
-        int size = paramOffset + 15 * ps;
-        var buf = new byte[size];
+        var buf = new byte[KernelRecords.ExceptionRecordSize(ps)];
         s.Memory.ReadExact(at, buf);
-        uint code = BitConverter.ToUInt32(buf, 0);
-        uint flags = BitConverter.ToUInt32(buf, 4);
-        ulong record = ps == 8 ? BitConverter.ToUInt64(buf, 8) : BitConverter.ToUInt32(buf, 8);
-        ulong address = ps == 8 ? BitConverter.ToUInt64(buf, 0x10) : BitConverter.ToUInt32(buf, 0xc);
-        uint count = BitConverter.ToUInt32(buf, ps == 8 ? 0x18 : 0x10);
+        var ex = KernelRecords.DecodeExceptionRecord(buf, ps, out uint count);
         if (count > 15) throw new CommandException($"{Hex.Pointer(at, ps)} does not hold an exception record: NumberParameters is {count} (at most 15)");
-        var p = new List<ulong>();
-        for (int i = 0; i < count; i++)
-            p.Add(ps == 8 ? BitConverter.ToUInt64(buf, paramOffset + i * 8) : BitConverter.ToUInt32(buf, paramOffset + i * 4));
-        return new ExceptionRecordResult(ps, address, DescribeAddress(s, address), code, ExceptionCodes.Name(code), flags, p,
-            ExceptionCodes.Explain(code, p, ps), record);
+        return new ExceptionRecordResult(ps, ex.Address, DescribeAddress(s, ex.Address), ex.Code, ExceptionCodes.Name(ex.Code), ex.Flags, ex.Parameters,
+            ExceptionCodes.Explain(ex.Code, ex.Parameters, ps), ex.Record);
     }
 }

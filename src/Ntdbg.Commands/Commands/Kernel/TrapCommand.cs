@@ -25,7 +25,8 @@ public sealed class TrapCommand : ICommand
         var found = s.SymbolTable.FindType("nt!_KTRAP_FRAME") ?? s.SymbolTable.FindType("_KTRAP_FRAME");
         if (found?.Type is not UdtType type)
             throw new CommandException(".trap: needs the type nt!_KTRAP_FRAME from the kernel's symbols (an ISF table or ntkrnlmp.pdb on the symbol path)");
-        var (ctx, note) = TrapFrameDecoder.Decode(s, type, at);
+        var (ctx, note) = Analyses.Analyze.TrapFrameDecoder.Decode(s.Memory, s.Target.Machine, type, at, out string? problem)
+            ?? throw new CommandException($".trap: {problem}");
         s.ContextOverride = ctx;
         return RegistersCommand.Full(s, ctx, note);
     }

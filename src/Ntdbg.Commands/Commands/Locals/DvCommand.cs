@@ -31,7 +31,7 @@ public sealed class DvCommand : ICommand
         var current = s.CurrentContext ?? throw new CommandException("dv: the current thread has no register context");
         int selected = s.SelectedFrame;
         // The frame after the selected one is walked too: x86's virtual frame can need it.
-        var (frames, _) = StackWalks.Walk(s, current, selected + 2);
+        var (frames, _) = s.Stacks.Walk(current, selected + 2);
         if (selected >= frames.Count) throw new CommandException($"dv: frame 0x{selected:x} is not on the stack");
         var list = FrameVariables.Read(s, frames, selected, parametersOnly: false)
             ?? throw new CommandException($"Unable to enumerate locals: no private symbols describe {s.DescribeAddress(frames[selected].InstructionPointer) ?? "the frame's address"}");

@@ -56,6 +56,6 @@ public sealed class RegistersCommand : ICommand
     {
         if (ctx.Machine is not (Machine.X86 or Machine.X64) || !ctx.TryGet(ctx.InstructionPointerName, out ulong ip)) return null;
         var i = new Ntdbg.Stacks.Disassembly.X86Disassembler(s.Memory, s.PointerSize, s.DescribeAddress).DecodeOne(ip, out _);
-        return i == null ? null : $"{Ntdbg.Core.Memory.Hex.Pointer(i.Address, s.PointerSize)} {Convert.ToHexStringLower(i.Bytes),-16} {i.Text}";
+        return i?.Line(s.PointerSize);
     }
 }

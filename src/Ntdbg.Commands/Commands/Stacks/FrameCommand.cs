@@ -33,7 +33,7 @@ public sealed class FrameCommand : ICommand
         if (!args.AtEnd) throw new CommandException($".frame: unexpected '{args.Rest}'");
         var current = s.CurrentContext ?? throw new CommandException(".frame: the current thread has no register context");
         int wanted = number is ulong n ? (int)Math.Min(n, StackWalker.MaxFrames) : s.SelectedFrame;
-        var (frames, _) = StackWalks.Walk(s, current, wanted + 1);
+        var (frames, _) = s.Stacks.Walk(current, wanted + 1);
         if (wanted >= frames.Count)
             throw new CommandException($"Cannot find frame 0x{wanted:x}, previous scope unchanged (the stack has {frames.Count} frame(s))");
         var frame = frames[wanted];

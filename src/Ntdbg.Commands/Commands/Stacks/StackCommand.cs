@@ -32,7 +32,7 @@ public sealed class StackCommand : ICommand
         else if (!args.AtEnd) countValue = args.ReadExpression();
         int count = countValue is ulong c ? (int)Math.Clamp(c, 1, StackWalker.MaxFrames) : DefaultCount;
         if (!args.AtEnd) throw new CommandException($"k: unexpected '{args.Rest}'");
-        var (frames, stopped) = StackWalks.Walk(s, regs, count);
+        var (frames, stopped) = s.Stacks.Walk(regs, count);
         var lines = new List<StackLine>(frames.Count);
         foreach (var f in frames)
         {

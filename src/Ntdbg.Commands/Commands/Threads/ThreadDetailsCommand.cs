@@ -75,7 +75,7 @@ public sealed class ThreadDetailsCommand : ICommand
             notes.Add("The dump holds no register context for this thread: no stack");
             return null;
         }
-        var (frames, stopped) = StackWalks.Walk(s, ctx, StackFrames);
+        var (frames, stopped) = s.Stacks.Walk(ctx, StackFrames);
         var lines = frames.Select(f => new StackLine(f, StackCommand.CallSite(s, f, StackOptions.Kn), null)).ToList();
         return new StackResult(s.PointerSize, true, false, lines, stopped);
     }

@@ -18,8 +18,7 @@ public sealed class DisassemblyText : TextRenderer<DisassemblyResult>
                 continue;
             }
             if (l.Label != null) o.WriteLine(l.Label + ":");
-            string bytes = Convert.ToHexStringLower(i.Bytes);
-            o.WriteLine($"{Hex.Pointer(i.Address, r.PointerSize)} {bytes,-16} {i.Text}");
+            o.WriteLine(i.Line(r.PointerSize));
         }
         if (r.Stopped != null) o.WriteLine(r.Stopped);
     }

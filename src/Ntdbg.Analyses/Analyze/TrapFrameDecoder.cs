@@ -1,14 +1,14 @@
-using Ntdbg.Commands.Session;
 using Ntdbg.Core.Memory;
 using Ntdbg.Symbols.Model;
 using Ntdbg.Targets.Model;
 
-namespace Ntdbg.Commands.Commands.Kernel;
+namespace Ntdbg.Analyses.Analyze;
 
 /// <summary>
 /// A _KTRAP_FRAME in memory as a register context, read by the field names and offsets of the
 /// kernel's own type (ISF or PDB), so every build's layout is taken from its symbols rather than
 /// assumed. Registers the frame does not hold are left out of the context (unknown), not zeroed.
+/// Shared by `.trap` and `!analyze` (a bug check whose parameter is a trap frame).
 /// </summary>
 public static class TrapFrameDecoder
 {
@@ -37,18 +37,30 @@ public static class TrapFrameDecoder
 
     public const string X64Note = "NOTE: The trap frame does not contain all registers: rbx, rsi, rdi and r12-r15 are not saved on trap entry and are unknown ('?')";
 
-    /// <summary>The registers the trap frame at <paramref name="at"/> holds, and a note naming those it cannot.</summary>
-    public static (RegisterContext Context, string? Note) Decode(DebugSession s, UdtType type, ulong at)
+    /// <summary>
+    /// The registers the trap frame at <paramref name="at"/> holds, and a note naming those it
+    /// cannot; null with the problem when the frame is unreadable or the layout unusable.
+    /// </summary>
+    public static (RegisterContext Context, string? Note)? Decode(IVirtualMemory memory, Machine machine, UdtType type, ulong at, out string? problem)
     {
-        var machine = s.Target.Machine;
+        problem = null;
         if (machine is not (Machine.X64 or Machine.X86))
-            throw new Engine.CommandException($".trap: no trap frame layout for {machine.DisplayName()}");
+        {
+            problem = $"no trap frame layout for {machine.DisplayName()}";
+            return null;
+        }
         if (type.Size == 0 || type.Size > MaxTypeSize)
-            throw new Engine.CommandException($".trap: {type.Name} has an implausible size (0x{type.Size:x})");
+        {
+            problem = $"{type.Name} has an implausible size (0x{type.Size:x})";
+            return null;
+        }
         var bytes = new byte[type.Size];
-        int n = s.Memory.Read(at, bytes, out var fault);
+        int n = memory.Read(at, bytes, out var fault);
         if (n < bytes.Length)
-            throw new Engine.CommandException($".trap: cannot read the trap frame at {Hex.Pointer(at + (ulong)n, s.PointerSize)}: {fault?.Detail ?? "unreadable"}");
+        {
+            problem = $"cannot read the trap frame at {Hex.Pointer(at + (ulong)n, machine == Machine.X86 ? 4 : 8)}: {fault?.Detail ?? "unreadable"}";
+            return null;
+        }
 
         ulong? Field(string name)
         {
@@ -66,7 +78,10 @@ public static class TrapFrameDecoder
 
         var ctx = new RegisterContext(machine, regs);
         if (!ctx.TryGet(ctx.InstructionPointerName, out _) || !ctx.TryGet(ctx.StackPointerName, out _))
-            throw new Engine.CommandException($".trap: {type.Name} has no instruction or stack pointer field this decoder knows");
+        {
+            problem = $"{type.Name} has no instruction or stack pointer field this decoder knows";
+            return null;
+        }
         return (ctx, machine == Machine.X64 ? X64Note : null);
     }
 
