@@ -10,12 +10,13 @@ namespace Ntdbg.SynthCli;
 /// </summary>
 public static class SynthProgram
 {
-    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] -o <file> [--isf <dir>]\n       ntdbg-synth --list";
+    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] [--memory 4G] -o <file> [--isf <dir>]\n       ntdbg-synth --list";
 
     /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
     [
         ("basic", "the kernel, HAL and 2 drivers; System and 7 processes linked at PsActiveProcessHead", KernelScenario.Basic),
+        ("bench-500", "the kernel benchmarks' machine: 500 processes with their own page tables and user pages, 2 MiB pages; use --memory 4G", BenchScenario.Make),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -32,6 +33,7 @@ public static class SynthProgram
         int? build = null;
         string format = "full";
         string? outputPath = null;
+        ulong? memory = null;
         string isf = DefaultIsf();
         for (int i = 1; i < args.Length; i++)
         {
@@ -42,6 +44,7 @@ public static class SynthProgram
                 case "--format" when value is "full" or "bitmap": format = value; i++; break;
                 case "-o" when value.Length > 0: outputPath = value; i++; break;
                 case "--isf" when value.Length > 0: isf = value; i++; break;
+                case "--memory" when TryParseSize(value, out ulong m): memory = m; i++; break;
                 default: return Fail(error, $"unexpected '{args[i]}'");
             }
         }
@@ -51,9 +54,22 @@ public static class SynthProgram
         if (outputPath == null) return Fail(error, "-o <file> is required");
         if (!Directory.Exists(isf)) return Fail(error, $"the ISF folder {isf} does not exist (--isf <dir>)");
         var machine = scenario.Make(IsfLayout.ForBuild(isf, b2), b2);
-        File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
-        output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");
+        if (memory is ulong ram)
+        {
+            if (format != "full") return Fail(error, "--memory writes a full dump (--format full)");
+            SparseDumpWriter.Write(outputPath, machine, ram);
+        }
+        else File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
+        output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}{(memory is ulong r ? $", {r >> 20} MiB of RAM, sparse" : "")}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");
         return 0;
+    }
+
+    private static bool TryParseSize(string text, out ulong bytes)
+    {
+        bytes = 0;
+        try { bytes = SparseDumpWriter.ParseSize(text); }
+        catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException) { return false; }
+        return bytes >= 1UL << 20;
     }
 
     private static int Fail(TextWriter error, string why)

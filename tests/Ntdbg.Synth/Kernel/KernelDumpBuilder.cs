@@ -93,6 +93,25 @@ public sealed class KernelDumpBuilder
         return output.ToArray();
     }
 
+    /// <summary>
+    /// The 0x2000-byte header of a 64-bit full dump whose physical memory descriptor lists
+    /// <paramref name="runs"/> (frames back to back after the header), for writers that stream the
+    /// pages themselves (<see cref="SparseDumpWriter"/>).
+    /// </summary>
+    public byte[] BuildFullHeader64(IReadOnlyList<(ulong Base, ulong Count)> runs)
+    {
+        var header = new byte[0x2000];
+        for (int i = 0; i < header.Length; i += 4) Encoding.ASCII.GetBytes("PAGE").CopyTo(header, i);
+        ulong pages = 0;
+        foreach (var r in runs) pages += r.Count;
+        var kind = Kind;
+        Kind = Layout.Full;
+        try { WriteHeader64(header, [.. runs], (int)Math.Min(pages, int.MaxValue), 0x2000 + pages * 0x1000); }
+        finally { Kind = kind; }
+        U64(header, 0x90, pages); // the page count is 64-bit in the descriptor
+        return header;
+    }
+
     private static List<(ulong Base, ulong Count)> Runs(List<ulong> frames)
     {
         var runs = new List<(ulong, ulong)>();

@@ -26,6 +26,12 @@ public sealed class KernelScenario
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
+    /// <summary>Steps run at the end of <see cref="Write"/>, after every structure is laid out and before the dump is built (e.g. copying the kernel half of the page tables into each process's).</summary>
+    public List<Action<KernelScenario>> BeforeDump { get; } = [];
+
+    /// <summary>The header settings of the last <see cref="Write"/> (streaming writers reuse them).</summary>
+    public KernelDumpBuilder? DumpBuilder { get; private set; }
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -74,6 +80,8 @@ public sealed class KernelScenario
             BugCheckParameters = [0, 0, 0, 0],
             Context = KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
         };
+        foreach (var step in BeforeDump) step(this);
+        DumpBuilder = builder;
         return builder.Build(Memory);
     }
 }
