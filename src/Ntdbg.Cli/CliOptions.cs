@@ -37,6 +37,7 @@ public sealed record CliOptions(string? DumpPath, string? SymbolPath, string? Co
         usage: ntdbg -z <dump or image> [-y <symbol path>] [-c "<cmd>; <cmd>; q"] [--json] [-q]
                ntdbg bench search [--size-mb N]
                ntdbg bench symbols [--pdb path]
+               ntdbg bench kernel --dump path [-y IsfFolder]
 
           -z     the crash dump (.dmp, kernel or user) or PE image (.sys, .exe, .dll) to open
           -y     symbol search path (default: _NT_ALT_SYMBOL_PATH then _NT_SYMBOL_PATH)

@@ -48,7 +48,25 @@ public sealed class PageTableAddressSpace : IVirtualMemory
         return top == 0 || top == 0x1_FFFF;
     }
 
+    /// <summary>
+    /// Translates through the physical memory's <see cref="TranslationCache"/>: a hit costs one
+    /// lookup, a miss walks the tables (<see cref="TryWalk"/>) and caches a success.
+    /// </summary>
     public bool TryTranslate(ulong va, out Translation translation, out MemoryFault? fault)
+    {
+        var cache = _physical.Translations;
+        if (cache.TryGet(Mode, TableBase, va, out translation))
+        {
+            fault = null;
+            return true;
+        }
+        if (!TryWalk(va, out translation, out fault)) return false;
+        cache.Add(Mode, TableBase, va, translation);
+        return true;
+    }
+
+    /// <summary>Translates by walking the paging structures, without the cache.</summary>
+    public bool TryWalk(ulong va, out Translation translation, out MemoryFault? fault)
     {
         translation = default;
         if (!IsValidAddress(va))

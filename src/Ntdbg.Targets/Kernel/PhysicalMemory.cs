@@ -23,6 +23,8 @@ public sealed class PhysicalMemory : IVirtualMemory
 
     public string Name => "physical memory";
     public IPhysicalPageMap Pages => _pages;
+    /// <summary>Translations of every address space over this memory (the dump never changes, so they stay valid).</summary>
+    public TranslationCache Translations { get; } = new();
 
     /// <summary>The bytes of one whole physical page straight from the file, or a fault.</summary>
     public bool TryGetPage(ulong pfn, out ReadOnlySpan<byte> page, out MemoryFault? fault)

@@ -1,0 +1,67 @@
+namespace Ntdbg.Targets.Kernel;
+
+/// <summary>
+/// A direct-mapped TLB for page-table walks, shared by every <see cref="PageTableAddressSpace"/>
+/// over one <see cref="PhysicalMemory"/> (so the 500 processes of a dump share it). It keeps
+/// successful translations only, keyed by paging mode, table base and virtual page. A dump is
+/// read-only, so an entry never goes stale and nothing has to invalidate it; the whole key is
+/// compared on lookup, so two keys landing on one slot make a miss, never a wrong answer. Each
+/// slot holds an immutable entry replaced as a whole, so concurrent readers see one entry or
+/// another, never a torn mix.
+/// </summary>
+public sealed class TranslationCache
+{
+    /// <summary>Slots (a power of two): 64 Ki translations cover 256 MiB of 4 KiB pages.</summary>
+    public const int Slots = 1 << 16;
+    private const ulong PageMask = ~0xFFFUL;
+
+    private sealed class Entry(PagingMode mode, ulong tableBase, ulong virtualPage, Translation translation)
+    {
+        public readonly PagingMode Mode = mode;
+        public readonly ulong TableBase = tableBase;
+        public readonly ulong VirtualPage = virtualPage;
+        public readonly Translation Translation = translation;
+    }
+
+    private Entry?[]? _slots; // allocated on first use: most commands translate a handful of addresses
+
+    /// <summary>Lookups answered from the cache and lookups that walked (for benchmarks and tests).</summary>
+    public long Hits { get; private set; }
+    public long Misses { get; private set; }
+
+    private static int SlotOf(ulong tableBase, ulong virtualPage)
+    {
+        ulong h = (virtualPage >> 12) ^ ((tableBase >> 5) * 0x9E3779B97F4A7C15UL);
+        h ^= h >> 29;
+        return (int)(h & (Slots - 1));
+    }
+
+    /// <summary>The cached translation of <paramref name="va"/> (its physical address, not the page's).</summary>
+    public bool TryGet(PagingMode mode, ulong tableBase, ulong va, out Translation translation)
+    {
+        var slots = _slots;
+        ulong page = va & PageMask;
+        if (slots != null)
+        {
+            var e = slots[SlotOf(tableBase, page)];
+            if (e != null && e.VirtualPage == page && e.TableBase == tableBase && ReferenceEquals(e.Mode, mode))
+            {
+                var t = e.Translation;
+                translation = t with { PhysicalAddress = t.PhysicalAddress | (va & 0xFFF) };
+                Hits++;
+                return true;
+            }
+        }
+        Misses++;
+        translation = default;
+        return false;
+    }
+
+    /// <summary>Remembers a successful walk of <paramref name="va"/>; the in-page offset is dropped.</summary>
+    public void Add(PagingMode mode, ulong tableBase, ulong va, Translation translation)
+    {
+        var slots = _slots ??= new Entry?[Slots];
+        ulong page = va & PageMask;
+        slots[SlotOf(tableBase, page)] = new Entry(mode, tableBase, page, translation with { PhysicalAddress = translation.PhysicalAddress & PageMask });
+    }
+}
