@@ -27,6 +27,19 @@ internal static class IsfFileBytes
         return bytes;
     }
 
+    /// <summary>The JSON of a table file already read into memory (<paramref name="raw"/>), decompressed when it is XZ.</summary>
+    public static ReadOnlyMemory<byte> Read(string path, byte[] raw, long maxBytes)
+    {
+        if (raw.AsSpan().StartsWith(XzMagic))
+        {
+            using var compressed = new MemoryStream(raw, writable: false);
+            return Decompress(path, compressed, maxBytes);
+        }
+        if (raw.Length > maxBytes)
+            throw new DumpFormatException(path, 0, $"JSON of {raw.Length} bytes exceeds the limit of {maxBytes}");
+        return raw;
+    }
+
     /// <summary>Decompresses XZ data; corrupt or truncated input becomes one <see cref="DumpFormatException"/>.</summary>
     public static ReadOnlyMemory<byte> Decompress(string path, Stream compressed, long maxBytes)
     {

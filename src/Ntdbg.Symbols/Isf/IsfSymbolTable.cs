@@ -31,6 +31,15 @@ public sealed class IsfSymbolTable
     public static IsfSymbolTable Load(string path, long maxJsonBytes)
     {
         var clock = Stopwatch.StartNew();
+        // The default cap goes through the parsed-table cache; an explicit cap always parses, so it is enforced.
+        if (maxJsonBytes == IsfLimits.MaxJsonBytes && IsfCache.Folder() is { } folder && new FileInfo(path) is { Exists: true } info && info.Length <= maxJsonBytes)
+        {
+            byte[] raw = File.ReadAllBytes(path);
+            if (IsfCache.TryLoad(folder, raw, out string? entry) is { } cached) return new IsfSymbolTable(path, cached, clock.Elapsed);
+            var parsed = IsfReader.Parse(path, IsfFileBytes.Read(path, raw, maxJsonBytes).Span);
+            IsfCache.TryStore(entry, parsed);
+            return new IsfSymbolTable(path, parsed, clock.Elapsed);
+        }
         var json = IsfFileBytes.Read(path, maxJsonBytes);
         var doc = IsfReader.Parse(path, json.Span);
         return new IsfSymbolTable(path, doc, clock.Elapsed);
