@@ -162,7 +162,11 @@ public sealed class PageTableAddressSpace : IVirtualMemory
 
     internal bool TryReadEntry(ulong physicalAddress, out ulong entry, out MemoryFault? fault)
     {
-        entry = 0;
+        if (_physical.TryReadEntry(physicalAddress, Mode.EntrySize, out entry))
+        {
+            fault = null;
+            return true;
+        }
         if (Mode.EntrySize == 8) return _physical.TryReadUInt64(physicalAddress, out entry, out fault);
         bool ok = _physical.TryReadUInt32(physicalAddress, out uint e, out fault);
         entry = e;

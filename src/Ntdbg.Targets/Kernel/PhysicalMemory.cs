@@ -46,6 +46,20 @@ public sealed class PhysicalMemory : IVirtualMemory
         return true;
     }
 
+    /// <summary>
+    /// A little-endian value of 4 or 8 bytes inside one page (a paging-structure entry), without
+    /// building a fault: false sends the caller to <see cref="Read"/> for the reason.
+    /// </summary>
+    public bool TryReadEntry(ulong address, int size, out ulong value)
+    {
+        value = 0;
+        int inPage = (int)(address % PageSize);
+        if (inPage + size > PageSize || !_pages.TryGetFileOffset(address / PageSize, out long offset) || !_file.Contains(offset + inPage, size)) return false;
+        var bytes = _file.Span(offset + inPage, size, "paging-structure entry");
+        value = size == 8 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes) : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        return true;
+    }
+
     private MemoryFault TruncatedFault(ulong address, long offset) =>
         new(address, MemoryFaultKind.Truncated,
             $"physical page 0x{address & ~(ulong)(PageSize - 1):x} is stored at file offset 0x{offset:x}, past the end of the truncated dump (file size 0x{_file.Length:x})", Name);

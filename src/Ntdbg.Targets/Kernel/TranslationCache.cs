@@ -1,18 +1,19 @@
 namespace Ntdbg.Targets.Kernel;
 
 /// <summary>
-/// A direct-mapped TLB for page-table walks, shared by every <see cref="PageTableAddressSpace"/>
+/// A two-way set-associative TLB for page-table walks, shared by every <see cref="PageTableAddressSpace"/>
 /// over one <see cref="PhysicalMemory"/> (so the 500 processes of a dump share it). It keeps
 /// successful translations only, keyed by paging mode, table base and virtual page. A dump is
 /// read-only, so an entry never goes stale and nothing has to invalidate it; the whole key is
-/// compared on lookup, so two keys landing on one slot make a miss, never a wrong answer. Each
+/// compared on lookup, so two keys landing in one set make a miss, never a wrong answer. Each
 /// slot holds an immutable entry replaced as a whole, so concurrent readers see one entry or
 /// another, never a torn mix.
 /// </summary>
 public sealed class TranslationCache
 {
-    /// <summary>Slots (a power of two): 64 Ki translations cover 256 MiB of 4 KiB pages.</summary>
-    public const int Slots = 1 << 16;
+    /// <summary>Slots (a power of two, two per set): 64 Ki translations cover 256 MiB of 4 KiB pages.</summary>
+    public const int Slots = 1 << SlotBits;
+    private const int SlotBits = 16;
     private const ulong PageMask = ~0xFFFUL;
 
     private sealed class Entry(PagingMode mode, ulong tableBase, ulong virtualPage, Translation translation)
@@ -29,12 +30,10 @@ public sealed class TranslationCache
     public long Hits { get; private set; }
     public long Misses { get; private set; }
 
-    private static int SlotOf(ulong tableBase, ulong virtualPage)
-    {
-        ulong h = (virtualPage >> 12) ^ ((tableBase >> 5) * 0x9E3779B97F4A7C15UL);
-        h ^= h >> 29;
-        return (int)(h & (Slots - 1));
-    }
+    // Fibonacci hashing: multiply, keep the top bits (they depend on every key bit). Table bases
+    // differ by whole pages and so do virtual pages, so both are shifted down before mixing.
+    private static int SlotOf(ulong tableBase, ulong virtualPage) =>
+        (int)((((virtualPage >> 12) + (tableBase >> 5) * 0xC2B2AE3D27D4EB4FUL) * 0x9E3779B97F4A7C15UL) >> (64 - SlotBits));
 
     /// <summary>The cached translation of <paramref name="va"/> (its physical address, not the page's).</summary>
     public bool TryGet(PagingMode mode, ulong tableBase, ulong va, out Translation translation)
@@ -43,8 +42,15 @@ public sealed class TranslationCache
         ulong page = va & PageMask;
         if (slots != null)
         {
-            var e = slots[SlotOf(tableBase, page)];
-            if (e != null && e.VirtualPage == page && e.TableBase == tableBase && ReferenceEquals(e.Mode, mode))
+            // Two ways per set: the slot and its neighbour.
+            int slot = SlotOf(tableBase, page);
+            var e = slots[slot];
+            if (e == null || e.VirtualPage != page || e.TableBase != tableBase || !ReferenceEquals(e.Mode, mode))
+            {
+                e = slots[slot ^ 1];
+                if (e == null || e.VirtualPage != page || e.TableBase != tableBase || !ReferenceEquals(e.Mode, mode)) e = null;
+            }
+            if (e != null)
             {
                 var t = e.Translation;
                 translation = t with { PhysicalAddress = t.PhysicalAddress | (va & 0xFFF) };
@@ -62,6 +68,9 @@ public sealed class TranslationCache
     {
         var slots = _slots ??= new Entry?[Slots];
         ulong page = va & PageMask;
-        slots[SlotOf(tableBase, page)] = new Entry(mode, tableBase, page, translation with { PhysicalAddress = translation.PhysicalAddress & PageMask });
+        int slot = SlotOf(tableBase, page);
+        // The newest entry takes the first way; the one it displaces moves to the second.
+        if (slots[slot] is { } older) slots[slot ^ 1] = older;
+        slots[slot] = new Entry(mode, tableBase, page, translation with { PhysicalAddress = translation.PhysicalAddress & PageMask });
     }
 }
