@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Ntdbg.Symbols.Isf;
@@ -5,8 +6,8 @@ namespace Ntdbg.Symbols.Isf;
 /// <summary>
 /// The <see cref="IsfCache"/> entry format: a parsed ISF table as compact binary. Strings are
 /// stored once in a table and referenced by index; type descriptors are written as trees.
-/// Reading checks every count and index against <see cref="IsfLimits"/> and the entry's size, so
-/// a damaged entry fails with <see cref="InvalidDataException"/> (the cache then re-parses the JSON).
+/// A SHA-256 of the entry closes it; reading checks that digest, then every count and index
+/// against <see cref="IsfLimits"/> and the entry's size, so a damaged entry fails with <see cref="InvalidDataException"/> (the cache then re-parses the JSON).
 /// Bump <see cref="Version"/> whenever the parsed model or this layout changes.
 /// </summary>
 internal static class IsfBinaryFormat
@@ -69,6 +70,8 @@ internal static class IsfBinaryFormat
             body.Position = 0;
             body.CopyTo(output);
         }
+        // A digest of everything before it: a flipped bit anywhere makes the entry a miss, not a wrong table.
+        output.Write(SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length)));
         return output.ToArray();
     }
 
@@ -85,9 +88,12 @@ internal static class IsfBinaryFormat
 
     public static IsfDocument Read(byte[] entry)
     {
+        const int DigestSize = 32;
+        if (entry.Length < DigestSize || !SHA256.HashData(entry.AsSpan(0, entry.Length - DigestSize)).AsSpan().SequenceEqual(entry.AsSpan(entry.Length - DigestSize)))
+            throw new InvalidDataException("ISF cache entry fails its digest");
         try
         {
-            return new Reader(entry).Document();
+            return new Reader(entry, entry.Length - DigestSize).Document();
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException or DecoderFallbackException)
         {
@@ -102,10 +108,10 @@ internal static class IsfBinaryFormat
         private string[] _strings = [];
         private readonly Dictionary<(IsfTypeKind, string), IsfTypeRef> _leaves = new();
 
-        public Reader(byte[] entry)
+        public Reader(byte[] entry, int length)
         {
-            _length = entry.Length;
-            _r = new BinaryReader(new MemoryStream(entry, writable: false), Encoding.UTF8);
+            _length = length;
+            _r = new BinaryReader(new MemoryStream(entry, 0, length, writable: false), Encoding.UTF8);
         }
 
         public IsfDocument Document()

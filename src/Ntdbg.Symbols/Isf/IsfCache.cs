@@ -32,7 +32,7 @@ internal static class IsfCache
     {
         entryPath = null;
         if (folder == null) return null;
-        entryPath = Path.Combine(folder, Key(fileBytes) + ".isfc");
+        entryPath = Path.Combine(folder, $"{Key(fileBytes)}.v{IsfBinaryFormat.Version}.isfc"); // versions side by side, never overwriting each other
         try
         {
             if (!File.Exists(entryPath)) return null;

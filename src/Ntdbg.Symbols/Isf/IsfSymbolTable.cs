@@ -30,20 +30,38 @@ public sealed class IsfSymbolTable
     /// <summary>Loads with an explicit cap on the (decompressed) JSON size, in bytes.</summary>
     public static IsfSymbolTable Load(string path, long maxJsonBytes)
     {
-        var clock = Stopwatch.StartNew();
         // The default cap goes through the parsed-table cache; an explicit cap always parses, so it is enforced.
-        if (maxJsonBytes == IsfLimits.MaxJsonBytes && IsfCache.Folder() is { } folder && new FileInfo(path) is { Exists: true } info && info.Length <= maxJsonBytes)
-        {
-            byte[] raw = File.ReadAllBytes(path);
-            if (IsfCache.TryLoad(folder, raw, out string? entry) is { } cached) return new IsfSymbolTable(path, cached, clock.Elapsed);
-            var parsed = IsfReader.Parse(path, IsfFileBytes.Read(path, raw, maxJsonBytes).Span);
-            IsfCache.TryStore(entry, parsed);
-            return new IsfSymbolTable(path, parsed, clock.Elapsed);
-        }
+        if (maxJsonBytes == IsfLimits.MaxJsonBytes) return LoadCached(path, IsfCache.Folder());
+        var clock = Stopwatch.StartNew();
         var json = IsfFileBytes.Read(path, maxJsonBytes);
         var doc = IsfReader.Parse(path, json.Span);
         return new IsfSymbolTable(path, doc, clock.Elapsed);
     }
+
+    /// <summary>
+    /// Loads through the parsed-table cache in <paramref name="cacheFolder"/> (null: parse, no
+    /// cache): a hit skips decompression and JSON parsing; a miss parses and stores the result.
+    /// <see cref="Load(string)"/> uses the default folder (see <see cref="CacheFolder"/>).
+    /// </summary>
+    public static IsfSymbolTable LoadCached(string path, string? cacheFolder)
+    {
+        var clock = Stopwatch.StartNew();
+        long maxJsonBytes = IsfLimits.MaxJsonBytes;
+        if (cacheFolder == null || new FileInfo(path) is not { Exists: true } info || info.Length > maxJsonBytes)
+            return new IsfSymbolTable(path, IsfReader.Parse(path, IsfFileBytes.Read(path, maxJsonBytes).Span), clock.Elapsed);
+        byte[] raw = File.ReadAllBytes(path);
+        if (IsfCache.TryLoad(cacheFolder, raw, out string? entry) is { } cached)
+            return new IsfSymbolTable(path, cached, clock.Elapsed) { FromCache = true };
+        var parsed = IsfReader.Parse(path, IsfFileBytes.Read(path, raw, maxJsonBytes).Span);
+        IsfCache.TryStore(entry, parsed);
+        return new IsfSymbolTable(path, parsed, clock.Elapsed);
+    }
+
+    /// <summary>Where <see cref="Load(string)"/> caches parsed tables: $NTDBG_ISF_CACHE (off: none), else $XDG_CACHE_HOME/ntdbg/isf, else ~/.cache/ntdbg/isf.</summary>
+    public static string? CacheFolder => IsfCache.Folder();
+
+    /// <summary>True when the table came from the parsed-table cache rather than its JSON.</summary>
+    public bool FromCache { get; private init; }
 
     /// <summary>Parses ISF JSON already in memory (<paramref name="name"/> names it in errors).</summary>
     public static IsfSymbolTable Parse(string name, ReadOnlySpan<byte> json)

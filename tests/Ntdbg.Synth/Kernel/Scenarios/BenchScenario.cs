@@ -17,7 +17,8 @@ public static class BenchScenario
     public const ulong LargePageVa = 0xffffc08c_0000_0000, LargePagePhysical = 0x0800_0000;
     public const int LargePages = 4;
 
-    private static readonly string[] Names = ["svchost.exe", "RuntimeBroker.exe", "conhost.exe", "chrome.exe", "dllhost.exe", "taskhostw.exe", "SearchApp.exe", "backgroundTaskHost.exe"];
+    // Names of at most 14 characters: _EPROCESS.ImageFileName keeps no more.
+    private static readonly string[] Names = ["svchost.exe", "ctfmon.exe", "conhost.exe", "chrome.exe", "dllhost.exe", "taskhostw.exe", "SearchApp.exe", "sihost.exe"];
 
     public static KernelScenario Make(IsfLayout layout, int build) => Make(layout, build, DefaultProcessCount);
 
