@@ -8,7 +8,9 @@ namespace Ntdbg.Symbols.Isf;
 public sealed class IsfSymbolSource : ISymbolSource
 {
     private readonly IsfSymbol[] _byHandle;
-    private readonly SymbolIndex _index;
+    // Built on first use: a kernel table has ~35,000 symbols, and commands that only read types
+    // (!process 0 0) never look one up, so the debugger does not pay for sorting them at start.
+    private readonly Lazy<SymbolIndex> _index;
     private readonly IsfTypeSystem _types;
 
     public IsfSymbolSource(IsfSymbolTable table)
@@ -16,6 +18,11 @@ public sealed class IsfSymbolSource : ISymbolSource
         Table = table;
         _types = new IsfTypeSystem(table);
         _byHandle = [.. table.Symbols];
+        _index = new Lazy<SymbolIndex>(BuildIndex, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private SymbolIndex BuildIndex()
+    {
         var list = new List<ModuleSymbol>(_byHandle.Length);
         for (int i = 0; i < _byHandle.Length; i++)
         {
@@ -25,7 +32,7 @@ public sealed class IsfSymbolSource : ISymbolSource
             string? decorated = s.LinkageName != null && s.LinkageName != s.Name ? s.LinkageName : null;
             list.Add(new ModuleSymbol(s.Name, s.Rva, 0, kind, decorated, i));
         }
-        _index = new SymbolIndex(list);
+        return new SymbolIndex(list);
     }
 
     public static IsfSymbolSource Load(string path) => new(IsfSymbolTable.Load(path));
@@ -33,12 +40,12 @@ public sealed class IsfSymbolSource : ISymbolSource
     public IsfSymbolTable Table { get; }
     public SymbolSourceKind Kind => SymbolSourceKind.Isf;
     public string FilePath => Table.Path;
-    public IReadOnlyList<ModuleSymbol> Symbols => _index.Symbols;
+    public IReadOnlyList<ModuleSymbol> Symbols => _index.Value.Symbols;
     public ITypeSystem Types => _types;
-    public IReadOnlyList<ModuleSymbol> FindByName(string name) => _index.FindByName(name);
-    public IEnumerable<ModuleSymbol> Match(string pattern) => _index.Match(pattern);
-    public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => _index.TryFindByRva(rva, out symbol, out displacement);
-    public ModuleSymbol? FindNext(uint rva) => _index.FindNext(rva);
+    public IReadOnlyList<ModuleSymbol> FindByName(string name) => _index.Value.FindByName(name);
+    public IEnumerable<ModuleSymbol> Match(string pattern) => _index.Value.Match(pattern);
+    public bool TryFindByRva(uint rva, out ModuleSymbol symbol, out uint displacement) => _index.Value.TryFindByRva(rva, out symbol, out displacement);
+    public ModuleSymbol? FindNext(uint rva) => _index.Value.FindNext(rva);
 
     public DbgType? TypeOf(ModuleSymbol symbol) =>
         symbol.Handle >= 0 && symbol.Handle < _byHandle.Length && _byHandle[symbol.Handle].Type is { } t ? _types.Resolve(t) : null;

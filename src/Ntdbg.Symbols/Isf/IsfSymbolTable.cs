@@ -12,7 +12,7 @@ public sealed class IsfSymbolTable
 {
     private readonly IsfDocument _doc;
     private readonly Dictionary<string, IsfSymbol> _symbolsByName;
-    private readonly IsfRvaIndex _byRva;
+    private readonly Lazy<IsfRvaIndex> _byRva; // sorted on first address lookup, not at load
     private Dictionary<string, IsfSymbol>? _symbolsIgnoringCase;
 
     private IsfSymbolTable(string path, IsfDocument doc, TimeSpan loadTime)
@@ -21,7 +21,7 @@ public sealed class IsfSymbolTable
         _doc = doc;
         LoadTime = loadTime;
         _symbolsByName = doc.Symbols;
-        _byRva = new IsfRvaIndex(doc.Symbols.Values);
+        _byRva = new Lazy<IsfRvaIndex>(() => new IsfRvaIndex(doc.Symbols.Values), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Loads and indexes an ISF file; malformed or hostile input throws <see cref="DumpFormatException"/>.</summary>
@@ -116,14 +116,14 @@ public sealed class IsfSymbolTable
     /// </summary>
     public bool TryFindByRva(uint rva, out string name, out uint displacement)
     {
-        var s = _byRva.Floor(rva);
+        var s = _byRva.Value.Floor(rva);
         name = s?.Name ?? "";
         displacement = s == null ? 0 : rva - s.Rva;
         return s != null;
     }
 
     /// <summary>The symbol object at or below an RVA (null when none precedes it).</summary>
-    public IsfSymbol? FindByRva(uint rva) => _byRva.Floor(rva);
+    public IsfSymbol? FindByRva(uint rva) => _byRva.Value.Floor(rva);
 
     /// <summary>A struct, union or class by name (fields sorted by offset), or null.</summary>
     public IsfUserType? TryGetUserType(string name) => _doc.UserTypes.GetValueOrDefault(name);
