@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ntdbg.Core.Errors;
 
 namespace Ntdbg.Symbols.Isf;
 
@@ -86,14 +87,15 @@ internal static class IsfBinaryFormat
         }
     }
 
-    public static IsfDocument Read(byte[] entry)
+    /// <summary>Decodes an entry; <paramref name="name"/> (its path) names it in errors.</summary>
+    public static IsfDocument Read(byte[] entry, string name)
     {
         const int DigestSize = 32;
         if (entry.Length < DigestSize || !SHA256.HashData(entry.AsSpan(0, entry.Length - DigestSize)).AsSpan().SequenceEqual(entry.AsSpan(entry.Length - DigestSize)))
             throw new InvalidDataException("ISF cache entry fails its digest");
         try
         {
-            return new Reader(entry, entry.Length - DigestSize).Document();
+            return new Reader(entry, entry.Length - DigestSize, name).Document();
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException or DecoderFallbackException)
         {
@@ -108,8 +110,11 @@ internal static class IsfBinaryFormat
         private string[] _strings = [];
         private readonly Dictionary<(IsfTypeKind, string), IsfTypeRef> _leaves = new();
 
-        public Reader(byte[] entry, int length)
+        private readonly string _name;
+
+        public Reader(byte[] entry, int length, string name)
         {
+            _name = name;
             _length = length;
             _r = new BinaryReader(new MemoryStream(entry, 0, length, writable: false), Encoding.UTF8);
         }
@@ -161,17 +166,34 @@ internal static class IsfBinaryFormat
                 Add(userTypes, name, new IsfUserType(name, kind, size, fields));
             }
 
-            var symbols = new Dictionary<string, IsfSymbol>(StringComparer.Ordinal);
-            for (int n = Count(IsfLimits.MaxSymbols, 13); n > 0; n--)
-            {
-                string name = Str();
-                uint rva = _r.ReadUInt32();
-                string? linkage = OptStr();
-                var type = _r.ReadBoolean() ? Type(1) : null;
-                Add(symbols, name, new IsfSymbol(name, rva, linkage, type));
-            }
-            if (_r.ReadUInt32() != EndMark || _r.BaseStream.Position != _length) throw new InvalidDataException("ISF cache entry does not end where it should");
+            // The symbols stay encoded until first asked for; the digest already vouched for their bytes.
+            long symbolsAt = _r.BaseStream.Position;
+            var symbols = new Lazy<Dictionary<string, IsfSymbol>>(() => Symbols(symbolsAt), LazyThreadSafetyMode.ExecutionAndPublication);
             return new IsfDocument(metadata, baseTypes, userTypes, enums, symbols);
+        }
+
+        private Dictionary<string, IsfSymbol> Symbols(long at)
+        {
+            try
+            {
+                _r.BaseStream.Position = at;
+                var symbols = new Dictionary<string, IsfSymbol>(StringComparer.Ordinal);
+                for (int n = Count(IsfLimits.MaxSymbols, 13); n > 0; n--)
+                {
+                    string name = Str();
+                    uint rva = _r.ReadUInt32();
+                    string? linkage = OptStr();
+                    var type = _r.ReadBoolean() ? Type(1) : null;
+                    Add(symbols, name, new IsfSymbol(name, rva, linkage, type));
+                }
+                if (_r.ReadUInt32() != EndMark || _r.BaseStream.Position != _length) throw new InvalidDataException("ISF cache entry does not end where it should");
+                return symbols;
+            }
+            catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException or DecoderFallbackException or InvalidDataException)
+            {
+                // Only a writer bug gets here (the digest matched): say which entry to delete.
+                throw new DumpFormatException(_name, at, $"ISF cache entry's symbols cannot be decoded ({e.Message}); delete the entry");
+            }
         }
 
         private IsfTypeRef Type(int depth)

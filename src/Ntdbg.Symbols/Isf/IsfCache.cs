@@ -36,7 +36,7 @@ internal static class IsfCache
         try
         {
             if (!File.Exists(entryPath)) return null;
-            return IsfBinaryFormat.Read(File.ReadAllBytes(entryPath));
+            return IsfBinaryFormat.Read(File.ReadAllBytes(entryPath), entryPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

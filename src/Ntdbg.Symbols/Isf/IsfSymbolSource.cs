@@ -7,7 +7,7 @@ namespace Ntdbg.Symbols.Isf;
 /// </summary>
 public sealed class IsfSymbolSource : ISymbolSource
 {
-    private readonly IsfSymbol[] _byHandle;
+    private IsfSymbol[] _byHandle = []; // filled with the index
     // Built on first use: a kernel table has ~35,000 symbols, and commands that only read types
     // (!process 0 0) never look one up, so the debugger does not pay for sorting them at start.
     private readonly Lazy<SymbolIndex> _index;
@@ -17,12 +17,12 @@ public sealed class IsfSymbolSource : ISymbolSource
     {
         Table = table;
         _types = new IsfTypeSystem(table);
-        _byHandle = [.. table.Symbols];
         _index = new Lazy<SymbolIndex>(BuildIndex, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private SymbolIndex BuildIndex()
     {
+        _byHandle = [.. Table.Symbols];
         var list = new List<ModuleSymbol>(_byHandle.Length);
         for (int i = 0; i < _byHandle.Length; i++)
         {
@@ -48,5 +48,5 @@ public sealed class IsfSymbolSource : ISymbolSource
     public ModuleSymbol? FindNext(uint rva) => _index.Value.FindNext(rva);
 
     public DbgType? TypeOf(ModuleSymbol symbol) =>
-        symbol.Handle >= 0 && symbol.Handle < _byHandle.Length && _byHandle[symbol.Handle].Type is { } t ? _types.Resolve(t) : null;
+        _index.Value != null && symbol.Handle >= 0 && symbol.Handle < _byHandle.Length && _byHandle[symbol.Handle].Type is { } t ? _types.Resolve(t) : null;
 }

@@ -11,7 +11,6 @@ namespace Ntdbg.Symbols.Isf;
 public sealed class IsfSymbolTable
 {
     private readonly IsfDocument _doc;
-    private readonly Dictionary<string, IsfSymbol> _symbolsByName;
     private readonly Lazy<IsfRvaIndex> _byRva; // sorted on first address lookup, not at load
     private Dictionary<string, IsfSymbol>? _symbolsIgnoringCase;
 
@@ -20,7 +19,6 @@ public sealed class IsfSymbolTable
         Path = path;
         _doc = doc;
         LoadTime = loadTime;
-        _symbolsByName = doc.Symbols;
         _byRva = new Lazy<IsfRvaIndex>(() => new IsfRvaIndex(doc.Symbols.Values), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -88,7 +86,7 @@ public sealed class IsfSymbolTable
     /// <summary>A symbol by exact name, falling back to a case-insensitive match (the debugger's default).</summary>
     public IsfSymbol? GetSymbol(string name)
     {
-        if (_symbolsByName.TryGetValue(name, out var s)) return s;
+        if (_doc.Symbols.TryGetValue(name, out var s)) return s;
         var folded = _symbolsIgnoringCase ??= BuildCaseInsensitive();
         return folded.GetValueOrDefault(name);
     }
