@@ -57,7 +57,12 @@ public static class SynthProgram
         if (memory is ulong ram)
         {
             if (format != "full") return Fail(error, "--memory writes a full dump (--format full)");
-            SparseDumpWriter.Write(outputPath, machine, ram);
+            try { SparseDumpWriter.Write(outputPath, machine, ram); }
+            catch (InvalidOperationException e)
+            {
+                File.Delete(outputPath);
+                return Fail(error, $"--memory {ram >> 20} MiB is too small for {scenarioName}: {e.Message}");
+            }
         }
         else File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
         output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}{(memory is ulong r ? $", {r >> 20} MiB of RAM, sparse" : "")}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");

@@ -147,6 +147,37 @@ public sealed class BenchScenarioTests
         }
     }
 
+    [SharedDataFact("kernel/isf")]
+    public void SynthCliWritesTheSparseDumpWithMemoryAndRefusesTooLittle()
+    {
+        string isf = TestData.Shared("kernel/isf");
+        string path = TempDump("synth-cli");
+        try
+        {
+            var list = new StringWriter();
+            Assert.Equal(0, Ntdbg.SynthCli.SynthProgram.Run(["--list"], list, TextWriter.Null));
+            Assert.Contains("bench-500 ", list.ToString(), StringComparison.Ordinal);
+            var output = new StringWriter();
+            Assert.Equal(0, Ntdbg.SynthCli.SynthProgram.Run(["bench-500", "--build", "19041", "--memory", "256M", "-o", path, "--isf", isf], output, TextWriter.Null));
+            Assert.Contains("500 processes", output.ToString(), StringComparison.Ordinal);
+            Assert.Equal(0x2000 + (256L << 20), new FileInfo(path).Length);
+            using (var target = KernelDumpTarget.Open(path))
+                Assert.Equal(500, Run.Text(target, "!process 0 0", new DebugSession(target, isf)).Split('\n').Count(l => l.StartsWith("PROCESS ", StringComparison.Ordinal)));
+
+            // The scenario's pages reach past 16 MiB: a smaller machine cannot hold them.
+            var error = new StringWriter();
+            Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run(["bench-500", "--build", "19041", "--memory", "16M", "-o", path, "--isf", isf], TextWriter.Null, error));
+            Assert.Contains("too small", error.ToString(), StringComparison.Ordinal);
+            Assert.False(File.Exists(path));
+            Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run(["bench-500", "--build", "19041", "--memory", "4G", "--format", "bitmap", "-o", path, "--isf", isf], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(2, Ntdbg.SynthCli.SynthProgram.Run(["bench-500", "--build", "19041", "--memory", "lots", "-o", path, "--isf", isf], TextWriter.Null, TextWriter.Null));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void BadArgumentsAndMissingDumpExitWithTwo()
     {
