@@ -6,7 +6,8 @@ namespace Ntdbg.Tests.KernelDump;
 
 /// <summary>
 /// The translation cache (TLB) never changes an answer: every cached translation equals a fresh
-/// page walk, one virtual page mapped differently in two address spaces never aliases, evictions
+/// page walk, one virtual page mapped differently in two address spaces (or two dumps) never aliases, threads
+/// translating at once get the walk's answers, evictions
 /// and set collisions (a sweep over many more pages than the cache holds) stay correct, and
 /// faults are not cached.
 /// </summary>
@@ -20,11 +21,13 @@ public sealed class TranslationCacheTests
 
     private sealed class Machine : IDisposable
     {
-        public Machine()
+        /// <param name="skipPages">Frames allocated before the shared page, so two machines differ only in where it lands.</param>
+        public Machine(int skipPages = 0)
         {
             var memory = new SyntheticPhysicalMemory();
             var kernel = new PageTableBuilder(memory);
             var process = new PageTableBuilder(memory);
+            for (int i = 0; i < skipPages; i++) memory.AllocatePage();
             KernelPfn = kernel.AllocateAndMap(SharedVa, 1);
             ProcessPfn = process.AllocateAndMap(SharedVa, 1);
             kernel.Map1G(HugeVa, HugePhysical);
@@ -32,6 +35,7 @@ public sealed class TranslationCacheTests
             TransitionPfn = memory.AllocatePage();
             kernel.SetPte(TransitionVa, PageTableBuilder.TransitionPte(TransitionPfn));
             ProcessCr3 = process.Cr3;
+            KernelCr3 = kernel.Cr3;
             var bytes = new KernelDumpBuilder { Kind = KernelDumpBuilder.Layout.Full, DirectoryTableBase = kernel.Cr3 }.Build(memory);
             Target = KernelDumpTarget.Open(MappedFile.FromBytes("tlb.dmp", bytes));
             Kernel = Target.AddressSpace!;
@@ -42,6 +46,7 @@ public sealed class TranslationCacheTests
         public ulong ProcessPfn { get; }
         public ulong TransitionPfn { get; }
         public ulong ProcessCr3 { get; }
+        public ulong KernelCr3 { get; }
         public KernelDumpTarget Target { get; }
         public PageTableAddressSpace Kernel { get; }
         public PageTableAddressSpace Process { get; }
@@ -79,6 +84,40 @@ public sealed class TranslationCacheTests
         Assert.True(m.Cache.Hits >= 4, $"{m.Cache.Hits} hits");
         // A fresh space object over the same DirBase finds the same cached answer.
         Assert.Equal((m.ProcessPfn << 12) + 0x7, Translated(m.Kernel.WithDirectoryTableBase(m.ProcessCr3), SharedVa + 7).PhysicalAddress);
+    }
+
+    [Fact]
+    public void TwoDumpsWithTheSameTableBaseNeverShareAnswers()
+    {
+        using var a = new Machine();
+        using var b = new Machine(skipPages: 3);
+        Assert.Equal(a.KernelCr3, b.KernelCr3); // same DirBase, same VA, different frames
+        Assert.NotEqual(a.KernelPfn, b.KernelPfn);
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Equal((a.KernelPfn << 12) + 8, Translated(a.Kernel, SharedVa + 8).PhysicalAddress);
+            Assert.Equal((b.KernelPfn << 12) + 8, Translated(b.Kernel, SharedVa + 8).PhysicalAddress);
+        }
+    }
+
+    [Fact]
+    public void ThreadsTranslatingAtOnceGetTheWalksAnswers()
+    {
+        using var m = new Machine();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < 50_000; i++)
+            {
+                var space = (i + t) % 3 == 0 ? m.Process : m.Kernel;
+                ulong va = space == m.Process ? SharedVa + (ulong)(i & 0xFFF) : HugeVa + (ulong)((i * 7 + t) % 4096) * 0x1000;
+                if (!space.TryTranslate(va, out var got, out _) || !space.TryWalk(va, out var walked, out _) || got != walked)
+                    failures.Add($"thread {t}: 0x{va:x}");
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
     }
 
     [Fact]
