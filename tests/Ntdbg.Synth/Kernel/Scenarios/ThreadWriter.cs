@@ -20,6 +20,10 @@ public static class ThreadWriter
     /// <summary>InitialStack sits below StackBase by the thread's saved floating-point/XSAVE area.</summary>
     public const ulong InitialStackGap = 0x370;
     public const ulong SwitchFrameSize = 0x40;
+    /// <summary>nt!KeMaximumIncrement (100 ns units per clock tick: 15.625 ms) and KUSER_SHARED_DATA's tick count at the crash.</summary>
+    public const uint ClockIncrement = 156250;
+    public const ulong TickCount = 20000;
+    public const ulong SharedUserData = 0xfffff78000000000;
     private const ushort IoTypeIrp = 6, IoTypeDevice = 3, IoTypeDriver = 4;
     private const byte IrpMjDeviceControl = 0xe;
 
@@ -44,6 +48,12 @@ public static class ThreadWriter
     {
         var layout = s.Layout;
         var pool = new SyntheticPool(s.Tables, PoolStart);
+        // What converts the threads' tick counts to times.
+        ulong increment = KernelScenario.KernelBase + layout.Rva("KeMaximumIncrement");
+        s.Tables.EnsureMapped(increment, 1);
+        s.Tables.WriteVirtual(increment, BitConverter.GetBytes(ClockIncrement));
+        s.Tables.EnsureMapped(SharedUserData, 1);
+        s.Tables.WriteVirtualUInt64(SharedUserData + layout.OffsetOf("_KUSER_SHARED_DATA", "TickCountQuad"), TickCount);
         var devices = new Dictionary<string, (ulong Device, ulong Driver)>(StringComparer.OrdinalIgnoreCase);
         int index = 0;
         ulong running = 0;
