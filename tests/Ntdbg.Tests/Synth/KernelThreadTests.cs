@@ -112,6 +112,29 @@ public sealed class KernelThreadTests
         Assert.Equal(running.Stack.Select(f => "nt!" + f), sites);
     }
 
+    [SharedDataTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void StacksFilterKeepsTheThreadsWithAMatchingFrame(int build, KernelDumpBuilder.Layout format)
+    {
+        using var d = Open(build, format);
+        foreach (string filter in new[] { "IopSynchronousServiceTail", "kedelayexecutionthread", "nt!KeBugCheckEx", "KiSwapContext", "no_such_function" })
+        {
+            string text = Run.Text(d.Target, $"!stacks 2 {filter}", d.Session);
+            var expected = d.Threads.Where(x => x.Thread.Stack.Any(f => ("nt!" + f).Contains(filter, StringComparison.OrdinalIgnoreCase))).ToList();
+            var rows = Regex.Matches(text, @"^ *([0-9a-f]+)\.([0-9a-f]{6})  ([0-9a-f]{16}) [0-9a-f]{8} (\S+) +(\S+)$", RegexOptions.Multiline);
+            Assert.Equal(expected.Select(x => x.Thread.Address), rows.Select(m => Convert.ToUInt64(m.Groups[3].Value, 16)));
+            Assert.Equal(expected.Select(x => (x.Process.Pid, x.Thread.Tid)), rows.Select(m => (Convert.ToUInt64(m.Groups[1].Value, 16), Convert.ToUInt64(m.Groups[2].Value, 16))));
+            // The first frame is the top of the thread's stack; the state says how it stopped.
+            Assert.Equal(expected.Select(x => "nt!" + x.Thread.Stack[0]), rows.Select(m => m.Groups[5].Value.Split('+')[0]));
+            Assert.Equal(expected.Select(x => x.Thread.State switch { SyntheticThreadState.Waiting => "Blocked", SyntheticThreadState.Ready => "READY", _ => "RUNNING" }),
+                rows.Select(m => m.Groups[4].Value));
+            Assert.Contains($"Threads Processed: {d.Threads.Count()}", text);
+            // Every process gets its header line, kept threads or not.
+            foreach (var (p, i) in d.Scenario.Processes.Select((p, i) => (p, i)))
+                Assert.Contains($"[{d.Scenario.ProcessObjectAddresses[i]:x16} {p.ImageName}]", text);
+        }
+    }
+
     private static void AssertThread(Dump d, SyntheticProcess p, SyntheticThread t, KernelThreadResult r)
     {
         var k = r.Thread;
