@@ -108,6 +108,10 @@ public sealed class KernelThreadTests
         string text = Run.Text(d.Target, "!thread", d.Session);
         Assert.StartsWith($"THREAD {running.Address:x16}", text);
         Assert.Contains("RUNNING on processor 0", text);
+        // An address the dump does not hold: WinDbg's "Unable to get thread contents", not a block of zeros.
+        ulong nowhere = ThreadWriter.ThreadObjects + 0x0f00_0000;
+        Assert.Contains("Unable to get thread contents", Run.Text(d.Target, $"!thread {nowhere:x}", d.Session));
+        Assert.Contains("Unable to get thread contents", Run.Text(d.Target, $".thread {nowhere:x}", d.Session));
         var sites = Regex.Matches(text, @"^[0-9a-f]{8}`[0-9a-f]{8} [0-9a-f]{8}`[0-9a-f]{8}\s+(\S+)\+0x", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         Assert.Equal(running.Stack.Select(f => "nt!" + f), sites);
     }

@@ -1,4 +1,5 @@
 using Ntdbg.Commands.Engine;
+using Ntdbg.Core.Memory;
 
 namespace Ntdbg.Commands.Commands.Threads;
 
@@ -36,6 +37,8 @@ public sealed class DotThreadCommand : ICommand
         }
         if (!KernelThreadContext.HasKernelObjects(s))
             throw new CommandException(".thread: switching threads needs a full or bitmap kernel dump (a triage dump holds only the bugcheck thread)");
+        if (!s.Memory.TryReadUInt32(address, out _, out var fault))
+            throw new CommandException($".thread: {Hex.Pointer(address, s.PointerSize)}: Unable to get thread contents ({fault?.Detail ?? "unreadable"})");
         var thread = KernelThreadReader.Read(s, address);
         var ctx = KernelThreadContext.Of(s, thread, current, out string? why)
             ?? throw new CommandException($".thread: no register context for {address:x}: {why}");

@@ -1,5 +1,6 @@
 using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Session;
+using Ntdbg.Core.Memory;
 
 namespace Ntdbg.Commands.Commands.Threads;
 
@@ -19,6 +20,9 @@ public static class KernelThreadCommand
         ulong thread = asked ?? s.ImplicitThread ?? current;
         if (thread == 0)
             throw new CommandException("!thread: the dump names no current thread (no KPRCB.CurrentThread, and no running thread's stack holds the dump context's RSP); give an _ETHREAD address");
+        // WinDbg's answer for an address the dump does not hold.
+        if (!s.Memory.TryReadUInt32(thread, out _, out var fault))
+            throw new CommandException($"{Hex.Pointer(thread, s.PointerSize)}: Unable to get thread contents ({fault?.Detail ?? "unreadable"})");
         return KernelThreadDetails.Build(s, thread, flags ?? DefaultFlags, 0, current);
     }
 }

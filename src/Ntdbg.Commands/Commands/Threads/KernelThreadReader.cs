@@ -54,7 +54,12 @@ public static class KernelThreadReader
 
     public static KernelThread Read(DebugSession s, ulong ethread)
     {
+        // One note, not one per field, when the object itself is not in the dump.
+        if (!s.Memory.TryReadUInt32(ethread, out uint header, out var missing))
+            return Unreadable(ethread, $"the _ETHREAD at {Hex.Pointer(ethread, s.PointerSize)} is not in the dump: {missing?.Detail ?? "unreadable"}");
         var notes = new List<string>();
+        if ((header & 0x7f) != ThreadObjectType)
+            notes.Add($"the object at {Hex.Pointer(ethread, s.PointerSize)} has dispatcher type 0x{header & 0x7f:x}, not a thread ({ThreadObjectType}): the fields below may be garbage");
         var f = new KernelFields(s, notes);
         var et = f.Type("_ETHREAD");
         var kt = f.Type("_KTHREAD");
@@ -88,6 +93,13 @@ public static class KernelThreadReader
             kt != null && KernelFields.Has(kt, "PriorityDecrement") ? Signed(f.Read(kt, ethread, "PriorityDecrement")) : null,
             notes.Distinct().ToList());
     }
+
+    private const uint ThreadObjectType = 6;
+
+    /// <summary>A thread whose object cannot be read: every field unknown, with the reason.</summary>
+    public static KernelThread Unreadable(ulong ethread, string why) =>
+        new(ethread, null, null, null, null, null, null, null, null, null, null, [], [], null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [why]);
 
     private static long? Signed(ulong? v) => v is ulong x ? (sbyte)(byte)x : null;
 
