@@ -53,6 +53,17 @@ public sealed class KernelThreadTests
             Assert.Equal(expected.Threads.Select(t => t.Address), shown.Select(t => t.Thread.Address));
             for (int j = 0; j < shown.Count; j++) AssertThread(d, expected, expected.Threads[j], shown[j]);
         }
+        // The kernel's other list (KPROCESS.ThreadListHead through KTHREAD.ThreadListEntry) and the count hold the same threads.
+        var layout = d.Scenario.Layout;
+        for (int i = 0; i < d.Scenario.Processes.Count; i++)
+        {
+            ulong eprocess = d.Scenario.ProcessObjectAddresses[i];
+            var kthreads = KernelLists.Walk(d.Session, eprocess + layout.OffsetOf("_EPROCESS", "Pcb.ThreadListHead"), layout.OffsetOf("_KTHREAD", "ThreadListEntry"), 100, "kprocess", out string? problem);
+            Assert.Null(problem);
+            Assert.Equal(d.Scenario.Processes[i].Threads.Select(t => t.Address), kthreads);
+            string dt = Run.Text(d.Target, $"dt nt!_EPROCESS {eprocess:x} ActiveThreads", d.Session);
+            Assert.Matches($@"ActiveThreads\s+: 0x{d.Scenario.Processes[i].Threads.Count:x}\b", dt);
+        }
         string text = Run.Text(d.Target, "!process 0 7", d.Session);
         foreach (var (p, t) in d.Threads)
         {
