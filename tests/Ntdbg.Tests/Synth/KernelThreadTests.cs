@@ -150,6 +150,45 @@ public sealed class KernelThreadTests
         }
     }
 
+    [SharedDataFact("kernel/isf")]
+    public void ABrokenThreadListEndsTheWalkWithTheReason()
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, 19041), 19041);
+        scenario.Write(KernelDumpBuilder.Layout.Full);
+        var lsass = scenario.Processes.Single(p => p.ImageName == "lsass.exe").Threads;
+        var svchost = scenario.Processes.Single(p => p.ImageName == "svchost.exe").Threads;
+        ulong entry = scenario.Layout.OffsetOf("_ETHREAD", "ThreadListEntry");
+        // lsass: the last thread's Flink leads back to the first thread, not the head (a loop).
+        scenario.Tables.WriteVirtualUInt64(lsass[^1].Address + entry, lsass[0].Address + entry);
+        // svchost: the first thread's Flink leads into memory the dump does not hold.
+        scenario.Tables.WriteVirtualUInt64(svchost[0].Address + entry, 0xffffc08b7f000000);
+        var bytes = new KernelDumpBuilder
+        {
+            DirectoryTableBase = scenario.Tables.Cr3,
+            PsLoadedModuleList = scenario.PsLoadedModuleList,
+            PsActiveProcessHead = scenario.PsActiveProcessHead,
+            KdDebuggerDataBlock = scenario.KdDebuggerDataBlock,
+            MinorVersion = 19041,
+            BugCheckCode = 0xe2,
+            BugCheckParameters = [0, 0, 0, 0],
+            Context = scenario.BugCheckContext,
+        }.Build(scenario.Memory);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes("broken-threads.dmp", bytes));
+        var session = new DebugSession(target, isf);
+
+        string looped = Run.Text(target, "!process 0 4 lsass.exe", session);
+        Assert.Equal(lsass.Count, Regex.Matches(looped, "^        THREAD ", RegexOptions.Multiline).Count);
+        Assert.Contains("loops or runs past", looped);
+        string broken = Run.Text(target, "!process 0 4 svchost.exe", session);
+        Assert.Single(Regex.Matches(broken, "^        THREAD ", RegexOptions.Multiline));
+        Assert.Contains("is broken at", broken);
+        // !stacks walks on past both and says why.
+        string stacks = Run.Text(target, "!stacks 0", session);
+        Assert.Contains($"Threads Processed: {scenario.Processes.Sum(p => p.Threads.Count) - svchost.Count + 1}", stacks);
+        Assert.Contains("loops or runs past", stacks);
+    }
+
     private static void AssertThread(Dump d, SyntheticProcess p, SyntheticThread t, KernelThreadResult r)
     {
         var k = r.Thread;

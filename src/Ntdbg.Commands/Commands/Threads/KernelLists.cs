@@ -29,6 +29,12 @@ public static class KernelLists
                 problem = $"{what} has a null link at {Hex.Pointer(link, s.PointerSize)}";
                 break;
             }
+            // An entry is only listed when it can be read: a bad link names where it points.
+            if (!s.Memory.TryReadPointer(next, s.PointerSize, out _, out var bad))
+            {
+                problem = $"{what} is broken at {Hex.Pointer(link, s.PointerSize)}: it leads to {Hex.Pointer(next, s.PointerSize)}, {bad?.Detail ?? "unreadable"}";
+                break;
+            }
             if (!seen.Add(next) || items.Count >= max)
             {
                 problem = $"{what} loops or runs past {max} entries at {Hex.Pointer(next, s.PointerSize)}: stopping";
