@@ -12,7 +12,7 @@ namespace Ntdbg.Commands.Commands.Threads;
 /// !thread: the current thread in detail. User dumps: its TEB (stack base and limit from NT_TIB,
 /// client id, LastErrorValue, read at their documented offsets), name and stack. Kernel dumps: the
 /// bugcheck thread's KTHREAD (Cid, Teb, kernel stack bounds, read with the kernel's types) and its
-/// stack; other threads need the process/thread model (issue 5).
+/// stack for triage dumps; full and bitmap dumps show any thread (<see cref="KernelThreadCommand"/>).
 /// </summary>
 [Command("!thread", Summary = "The current thread: TEB or KTHREAD fields and its stack", Usage = "!thread [-1|EThreadAddress] [Flags]", Scope = CommandScope.User | CommandScope.Kernel)]
 public sealed class ThreadDetailsCommand : ICommand
