@@ -19,6 +19,7 @@ public sealed class KernelScenario
         Tables = new PageTableBuilder(Memory);
         Image = new KernelImageWriter(layout, KernelBase);
         Image.AddFunction("KeBugCheckEx", 0x28);
+        EncodeKdbg = build >= 9600;
     }
 
     /// <summary>ntoskrnl's image: headers, RSDS record, and the functions stacks run through (add them before <see cref="Write"/>).</summary>
@@ -33,6 +34,15 @@ public sealed class KernelScenario
 
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
+
+    /// <summary>Whether the KDBG is written encoded (nt!KdpDataBlockEncoded set, keys at nt!KiWaitNever/KiWaitAlways); default: from build 9600 on.</summary>
+    public bool EncodeKdbg { get; set; }
+
+    /// <summary>The keys the KDBG was encoded with, after <see cref="Write"/> (null when it was written plain).</summary>
+    public (ulong WaitNever, ulong WaitAlways)? KdbgKeys { get; private set; }
+
+    /// <summary>Whether the dump header's pointers to the KDBG and the kernel's lists are spoilt.</summary>
+    public HeaderDamage HeaderDamage { get; set; }
 
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
@@ -70,8 +80,10 @@ public sealed class KernelScenario
         Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
         Tables.AllocateAndMap(ModuleEntries, 2);
-        KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
+        KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers, layout: Layout);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        KernelGlobalsWriter.Write(this);
+        KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null;
         var builder = new KernelDumpBuilder
         {
             Kind = format,
@@ -86,6 +98,7 @@ public sealed class KernelScenario
             BugCheckParameters = [0, 0, 0, 0],
             Context = BugCheckContext ?? KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
         };
+        KernelGlobalsWriter.Damage(builder, HeaderDamage);
         return builder.Build(Memory);
     }
 }
