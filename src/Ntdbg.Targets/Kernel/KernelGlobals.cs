@@ -55,7 +55,8 @@ public static class KernelGlobalsResolver
         if (kernel == null)
         {
             string headerProblem = wrong.Count > 0 ? $"dump header: {string.Join(", ", wrong)}; " : "";
-            warnings.Add($"{headerProblem}KDBG at {Hex.Pointer(headerKdbg, pointerSize)} lacks the 'KDBG' tag (it may be encoded) and no kernel image with a CodeView record was found in kernel space");
+            string tag = headerKdbgReadable ? $"KDBG at {Hex.Pointer(headerKdbg, pointerSize)} lacks the 'KDBG' tag (it may be encoded) and " : "";
+            warnings.Add($"{headerProblem}{tag}no kernel image with a CodeView record was found in kernel space");
             return new KernelGlobals(null, headerKdbg, 0, header.PsLoadedModuleList, header.PsActiveProcessHead, null, null);
         }
 
