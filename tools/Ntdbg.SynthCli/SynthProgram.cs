@@ -55,7 +55,7 @@ public static class SynthProgram
         if (outputPath == null) return Fail(error, "-o <file> is required");
         if (!Directory.Exists(isf)) return Fail(error, $"the ISF folder {isf} does not exist (--isf <dir>)");
         var machine = scenario.Make(IsfLayout.ForBuild(isf, b2), b2);
-        machine.EncodeKdbg = encodeKdbg ?? machine.EncodeKdbg;
+        machine.EncodeKdbg = encodeKdbg ?? false;
         machine.HeaderDamage = damage;
         File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
         output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");

@@ -26,7 +26,7 @@ public static class KernelGlobalsResolver
         IKernelSymbolProvider? symbols, List<string> warnings)
     {
         ulong headerKdbg = header.KdDebuggerDataBlock;
-        var plain = ReadKdbg(memory, headerKdbg, pointerSize, out bool headerKdbgReadable);
+        var plain = ReadKdbg(memory, headerKdbg, pointerSize, out bool headerKdbgReadable, out var kdbgFault);
         if (plain != null)
         {
             var image = KernelImageFinder.At(memory, plain.KernBase);
@@ -39,7 +39,7 @@ public static class KernelGlobalsResolver
         // What the header got wrong, for the one-line warning.
         var wrong = new List<string>();
         if (headerKdbg == 0) wrong.Add("KdDebuggerDataBlock is 0");
-        else if (!headerKdbgReadable) wrong.Add($"KdDebuggerDataBlock {Hex.Pointer(headerKdbg, pointerSize)} is not in the dump");
+        else if (!headerKdbgReadable) wrong.Add($"the KDBG at KdDebuggerDataBlock {Hex.Pointer(headerKdbg, pointerSize)} is unreadable ({kdbgFault?.Detail ?? "too short"})");
         bool listOk = Readable(memory, header.PsLoadedModuleList, pointerSize);
         bool processesOk = Readable(memory, header.PsActiveProcessHead, pointerSize);
         if (!listOk) wrong.Add(header.PsLoadedModuleList == 0 ? "PsLoadedModuleList is 0" : $"PsLoadedModuleList {Hex.Pointer(header.PsLoadedModuleList, pointerSize)} is not in the dump");
@@ -69,17 +69,17 @@ public static class KernelGlobalsResolver
             if (headerKdbg != 0 && headerKdbgReadable) wrong.Add($"KdDebuggerDataBlock {Hex.Pointer(headerKdbg, pointerSize)} is not nt!KdDebuggerDataBlock");
             kdbgAddress = fromSymbols;
         }
-        string? kdbgNote = null;
-        var kdbg = ReadKdbg(memory, kdbgAddress, pointerSize, out _);
+        string? kdbgNote = pointerSize == 8 ? null : "decoding is implemented for x64 kernels only";
+        var kdbg = ReadKdbg(memory, kdbgAddress, pointerSize, out _, out _);
         if (kdbg != null) kdbgNote = "the 'KDBG' block at nt!KdDebuggerDataBlock";
-        else if (table != null) kdbg = Decode(memory, kdbgAddress, pointerSize, Symbol("KdpDataBlockEncoded"), Symbol("KiWaitNever"), Symbol("KiWaitAlways"), out kdbgNote);
+        else if (table != null && pointerSize == 8) kdbg = Decode(memory, kdbgAddress, pointerSize, Symbol("KdpDataBlockEncoded"), Symbol("KiWaitNever"), Symbol("KiWaitAlways"), out kdbgNote);
 
         ulong Pick(bool headerOk, ulong fromHeader, ulong? fromKdbg, string symbol) =>
             headerOk ? fromHeader : fromKdbg is ulong k && k != 0 ? k : Symbol(symbol) is ulong s and not 0 ? s : fromHeader;
         var globals = new KernelGlobals(kdbg, kdbgAddress, kernel.Base,
             Pick(listOk, header.PsLoadedModuleList, kdbg?.PsLoadedModuleList, "PsLoadedModuleList"),
             Pick(processesOk, header.PsActiveProcessHead, kdbg?.PsActiveProcessHead, "PsActiveProcessHead"),
-            kernel, kdbgNote);
+            kernel, kdbg != null ? kdbgNote : null);
 
         if (wrong.Count > 0)
         {
@@ -96,12 +96,13 @@ public static class KernelGlobalsResolver
     }
 
     /// <summary>The block at <paramref name="address"/> when it carries the tag in the clear.</summary>
-    private static KdDebuggerData? ReadKdbg(IVirtualMemory memory, ulong address, int pointerSize, out bool readable)
+    private static KdDebuggerData? ReadKdbg(IVirtualMemory memory, ulong address, int pointerSize, out bool readable, out MemoryFault? fault)
     {
         readable = false;
+        fault = null;
         if (address == 0) return null;
         var buffer = new byte[KdbgReadSize];
-        int got = memory.Read(address, buffer, out _);
+        int got = memory.Read(address, buffer, out fault);
         readable = got >= 0x18;
         return KdDebuggerData.TryParse(buffer.AsSpan(0, got), pointerSize);
     }

@@ -14,7 +14,7 @@ namespace Ntdbg.Tests.Synth;
 
 /// <summary>
 /// Finding the kernel on the synthetic dumps of every build: the KDBG the synthesizer stored
-/// encoded (builds 9600 and later, as Windows 8+ does without a debugger) is decoded with the
+/// encoded (builds 9600 and later, as a running Windows 8+ keeps it without a debugger) is decoded with the
 /// keys found through nt's symbols, picked by the kernel image's GUID/age; a header whose
 /// KdDebuggerDataBlock, PsLoadedModuleList and PsActiveProcessHead are zero or wrong is worked
 /// around by scanning kernel space for the image, with one warning.
@@ -31,6 +31,7 @@ public sealed class KernelFindingTests
     {
         string isf = TestData.Shared("kernel/isf");
         var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, build), build);
+        scenario.EncodeKdbg = build >= 9600;
         using var target = Open(scenario, format, isf);
 
         // The block in the dump is really encoded from 9600 on: no tag in the clear.
@@ -55,6 +56,7 @@ public sealed class KernelFindingTests
     {
         string isf = TestData.Shared("kernel/isf");
         var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, 19041), 19041);
+        scenario.EncodeKdbg = true;
         using var target = Open(scenario, KernelDumpBuilder.Layout.Full, isf, withSymbols: false);
         Assert.Null(target.Kdbg);
         string warning = Assert.Single(target.Warnings, w => w.Contains("KDBG", StringComparison.Ordinal));
@@ -80,6 +82,7 @@ public sealed class KernelFindingTests
         string isf = TestData.Shared("kernel/isf");
         var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, build), build);
         scenario.HeaderDamage = damage;
+        scenario.EncodeKdbg = build >= 9600; // the harder case: the KDBG must be found and decoded through the image's symbols
         using var target = Open(scenario, build % 2 == 0 ? KernelDumpBuilder.Layout.Bitmap : KernelDumpBuilder.Layout.Full, isf);
         Assert.Equal(damage == HeaderDamage.Zeroed ? 0UL : KernelGlobalsWriter.NowhereKernelAddress, target.Header.KdDebuggerDataBlock);
 

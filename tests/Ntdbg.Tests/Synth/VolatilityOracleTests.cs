@@ -10,17 +10,30 @@ namespace Ntdbg.Tests.Synth;
 /// Volatility 3 as an independent reader of the synthetic kernel dumps: when NTDBG_VOLATILITY3
 /// names a checkout (the folder with vol.py), windows.info, windows.pslist and windows.modules
 /// run on the basic scenario of every build, full and bitmap, and must find the build's symbol
-/// table by the image's RSDS record and list exactly the scenario's processes and drivers.
+/// table by the image's RSDS record and list exactly the scenario's processes and drivers —
+/// with the KDBG plain (Volatility finds the kernel through it) and, from 9600 on, encoded (it
+/// must find the kernel image by scanning).
 /// NTDBG_VOLATILITY3_PYTHON picks the interpreter (it needs pefile); default /usr/bin/python3.
 /// </summary>
 public sealed class VolatilityOracleTests
 {
+    public static TheoryData<int, KernelDumpBuilder.Layout, bool> Cases()
+    {
+        var data = new TheoryData<int, KernelDumpBuilder.Layout, bool>();
+        foreach (int build in IsfLayout.BuildGuidPrefix.Keys)
+            foreach (var format in new[] { KernelDumpBuilder.Layout.Full, KernelDumpBuilder.Layout.Bitmap })
+                foreach (bool encoded in build >= 9600 ? new[] { false, true } : [false])
+                    data.Add(build, format, encoded);
+        return data;
+    }
+
     [VolatilityTheory]
-    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
-    public void VolatilityListsTheScenariosProcessesAndDrivers(int build, KernelDumpBuilder.Layout format)
+    [MemberData(nameof(Cases))]
+    public void VolatilityListsTheScenariosProcessesAndDrivers(int build, KernelDumpBuilder.Layout format, bool encodedKdbg)
     {
         string isf = TestData.Shared("kernel/isf");
         var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, build), build);
+        scenario.EncodeKdbg = encodedKdbg;
         string dir = Directory.CreateTempSubdirectory("ntdbg-vol3-").FullName;
         try
         {
@@ -30,6 +43,8 @@ public sealed class VolatilityOracleTests
             var info = Volatility.Run(dump, isf, dir, "windows.info").ToDictionary(r => r.GetProperty("Variable").GetString()!, r => r.GetProperty("Value").GetString()!);
             Assert.Contains(scenario.Layout.PdbKey, info["Symbols"], StringComparison.OrdinalIgnoreCase);
             Assert.Equal($"0x{KernelScenario.KernelBase & Volatility.AddressMask:x}", info["Kernel Base"]);
+            // Volatility shows the KDBG only when it reads the tag in the clear.
+            Assert.Equal(encodedKdbg ? null : $"0x{scenario.KdDebuggerDataBlock & Volatility.AddressMask:x}", info.GetValueOrDefault("KdDebuggerDataBlock"));
 
             var processes = Volatility.Run(dump, isf, dir, "windows.pslist");
             Assert.Equal(scenario.Processes.Select(p => (p.Pid, p.ParentPid, p.ImageName)),

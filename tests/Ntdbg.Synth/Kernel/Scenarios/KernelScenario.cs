@@ -19,7 +19,6 @@ public sealed class KernelScenario
         Tables = new PageTableBuilder(Memory);
         Image = new KernelImageWriter(layout, KernelBase);
         Image.AddFunction("KeBugCheckEx", 0x28);
-        EncodeKdbg = build >= 9600;
     }
 
     /// <summary>ntoskrnl's image: headers, RSDS record, and the functions stacks run through (add them before <see cref="Write"/>).</summary>
@@ -35,7 +34,10 @@ public sealed class KernelScenario
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
-    /// <summary>Whether the KDBG is written encoded (nt!KdpDataBlockEncoded set, keys at nt!KiWaitNever/KiWaitAlways); default: from build 9600 on.</summary>
+    /// <summary>
+    /// Whether the KDBG is written encoded (nt!KdpDataBlockEncoded set, keys at nt!KiWaitNever/KiWaitAlways), as a
+    /// running Windows 8+ without a debugger keeps it. Default off: KeBugCheck2 decodes it before a crash dump is written.
+    /// </summary>
     public bool EncodeKdbg { get; set; }
 
     /// <summary>The keys the KDBG was encoded with, after <see cref="Write"/> (null when it was written plain).</summary>
