@@ -44,7 +44,10 @@ public static class KernelGlobalsWriter
     {
         const string type = "_KUSER_SHARED_DATA";
         var l = s.Layout;
-        var data = new byte[l.SizeOf(type)];
+        int size = (int)l.SizeOf(type);
+        // Other writers put their own fields here (the tick count): keep them.
+        s.Tables.EnsureMapped(KUserSharedData, (size + 0xfff) / 0x1000);
+        var data = VirtualBytes.Read(s.Tables, s.Memory, KUserSharedData, size);
         var d = data.AsSpan();
         var (major, minor) = NtVersion(s.Build);
         ulong time = new KernelDumpBuilder().SystemTime; // the header's, so both sources agree
@@ -59,7 +62,6 @@ public static class KernelGlobalsWriter
         d[(int)l.OffsetOf(type, "ProductTypeIsValid")] = 1;
         Encoding.Unicode.GetBytes(@"C:\Windows").CopyTo(d[(int)l.OffsetOf(type, "NtSystemRoot")..]);
         if (l.HasField(type, "ActiveProcessorCount")) BinaryPrimitives.WriteUInt32LittleEndian(d[(int)l.OffsetOf(type, "ActiveProcessorCount")..], 1);
-        s.Tables.EnsureMapped(KUserSharedData, (int)((data.Length + 0xfff) / 0x1000));
         s.Tables.WriteVirtual(KUserSharedData, data);
     }
 

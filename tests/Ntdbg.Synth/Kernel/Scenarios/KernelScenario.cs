@@ -46,6 +46,9 @@ public sealed class KernelScenario
     /// <summary>Whether the dump header's pointers to the KDBG and the kernel's lists are spoilt.</summary>
     public HeaderDamage HeaderDamage { get; set; }
 
+    /// <summary>The running thread's _ETHREAD after <see cref="Write"/> (what KPRCB.CurrentThread names); 0 when no thread runs.</summary>
+    public ulong CurrentThreadAddress { get; private set; }
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -64,12 +67,14 @@ public sealed class KernelScenario
         string[] names = ["System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe", "svchost.exe", "explorer.exe"];
         for (int i = 0; i < names.Length; i++)
             s.Processes.Add(new SyntheticProcess(i == 0 ? 4UL : 0x100UL + 4 * (ulong)i, i == 0 ? 0 : i <= 1 ? 4UL : 0x104UL, names[i], 0x1ad000 + 0x1000 * (ulong)i));
+        BasicThreads.Add(s);
         return s;
     }
 
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
+        ThreadWriter.AddFunctions(this);
         // NtBuildLab's own RVA where the table has it, else a free spot in the image's .rdata.
         ulong buildLab = Layout.HasSymbol("NtBuildLab") ? KernelBase + Layout.Rva("NtBuildLab") : KernelBase + Image.RdataRva + 0x200;
         for (int i = 0; i < Drivers.Count; i++)
@@ -84,6 +89,7 @@ public sealed class KernelScenario
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers, layout: Layout);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        CurrentThreadAddress = ThreadWriter.Write(this);
         KernelGlobalsWriter.Write(this);
         KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null;
         var builder = new KernelDumpBuilder
