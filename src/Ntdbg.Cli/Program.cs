@@ -1,4 +1,6 @@
 using Ntdbg.Core.Errors;
+using Ntdbg.Symbols.Isf;
+using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
 
 namespace Ntdbg.Cli;
@@ -17,7 +19,8 @@ public static class Program
                 (options.ShowHelp ? Console.Out : Console.Error).WriteLine(CliOptions.Usage);
                 return options.ShowHelp ? 0 : 2;
             }
-            using var target = TargetLoader.Open(options.DumpPath);
+            var symbolPath = options.SymbolPath != null ? SymbolPath.Parse(options.SymbolPath) : SymbolPath.FromEnvironment();
+            using var target = TargetLoader.Open(options.DumpPath, new IsfKernelSymbolProvider(symbolPath));
             return new DebuggerHost(options, Console.Out, Console.In).Run(target);
         }
         catch (UsageException e)

@@ -52,6 +52,13 @@ public static class TargetLoader
         throw new DumpFormatException(path, 0, $"not a dump or image: unrecognized signature {string.Join(' ', magic.Select(b => b.ToString("X2")))}");
     }
 
+    /// <summary>
+    /// As <see cref="Open(string)"/>; a kernel dump is opened with <paramref name="kernelSymbols"/>, so an
+    /// encoded KDBG is decoded and a header that lies about the kernel is worked around.
+    /// </summary>
+    public static ITarget Open(string path, Kernel.IKernelSymbolProvider? kernelSymbols) =>
+        kernelSymbols != null && IsKernelDump(ReadMagic(path)) ? Kernel.KernelDumpTarget.Open(path, kernelSymbols) : Open(path);
+
     private static byte[] ReadMagic(string path)
     {
         try

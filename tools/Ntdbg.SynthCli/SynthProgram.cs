@@ -10,7 +10,7 @@ namespace Ntdbg.SynthCli;
 /// </summary>
 public static class SynthProgram
 {
-    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] [--memory 4G] -o <file> [--isf <dir>]\n       ntdbg-synth --list";
+    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] [--memory 4G] -o <file> [--isf <dir>] [--kdbg plain|encoded] [--header ok|zeroed|wrong]\n       ntdbg-synth --list";
 
     /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
@@ -35,6 +35,8 @@ public static class SynthProgram
         string? outputPath = null;
         ulong? memory = null;
         string isf = DefaultIsf();
+        bool? encodeKdbg = null;
+        var damage = HeaderDamage.None;
         for (int i = 1; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : "";
@@ -45,6 +47,8 @@ public static class SynthProgram
                 case "-o" when value.Length > 0: outputPath = value; i++; break;
                 case "--isf" when value.Length > 0: isf = value; i++; break;
                 case "--memory" when TryParseSize(value, out ulong m): memory = m; i++; break;
+                case "--kdbg" when value is "plain" or "encoded": encodeKdbg = value == "encoded"; i++; break;
+                case "--header" when value is "ok" or "zeroed" or "wrong": damage = value switch { "zeroed" => HeaderDamage.Zeroed, "wrong" => HeaderDamage.Wrong, _ => HeaderDamage.None }; i++; break;
                 default: return Fail(error, $"unexpected '{args[i]}'");
             }
         }
@@ -54,6 +58,8 @@ public static class SynthProgram
         if (outputPath == null) return Fail(error, "-o <file> is required");
         if (!Directory.Exists(isf)) return Fail(error, $"the ISF folder {isf} does not exist (--isf <dir>)");
         var machine = scenario.Make(IsfLayout.ForBuild(isf, b2), b2);
+        machine.EncodeKdbg = encodeKdbg ?? false;
+        machine.HeaderDamage = damage;
         if (memory is ulong ram)
         {
             if (format != "full") return Fail(error, "--memory writes a full dump (--format full)");

@@ -3,6 +3,8 @@ using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Rendering.Json;
 using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Commands.Session;
+using Ntdbg.Symbols.Isf;
+using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
 
 namespace Ntdbg.Cli.Triage;
@@ -38,7 +40,7 @@ public static class TriageCommand
                 return 2;
             }
         }
-        using var target = TargetLoader.Open(dump);
+        using var target = TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath)));
         var session = new DebugSession(target, symbolPath);
         var report = new TriageReport(dump, AnalyzeCommand.Run(session), session.PointerSize, frames);
         var outcome = new CommandOutcome("triage crash", report, null);

@@ -199,17 +199,7 @@ public sealed class ModuleSymbolLoader(ITarget target, SymbolLocatorService loca
         }
     }
 
-    /// <summary>Local folders of the symbol path where ISF tables may sit (plain folders, caches, downstream stores).</summary>
-    private IEnumerable<string> LocalFolders()
-    {
-        foreach (var e in Locator.Path.Elements)
-        {
-            if (e.Kind is SymbolPathElementKind.Folder or SymbolPathElementKind.Cache && e.Folder is { Length: > 0 } f) yield return f;
-            else if (e.Kind == SymbolPathElementKind.Server)
-                foreach (var d in e.Downstream)
-                    if (d.Length > 0 && !SymbolPathElement.IsUrl(d)) yield return d;
-        }
-    }
+    private IEnumerable<string> LocalFolders() => Locator.Path.LocalFolders();
 
     private ISymbolSource? FindIsfByKey(CodeViewInfo cv, Action<string> note)
     {

@@ -30,6 +30,18 @@ public sealed class SymbolPath
 
     public bool IsEmpty => Elements.Count == 0;
 
+    /// <summary>Local folders of the path where ISF tables and breakpad files may sit (plain folders, caches, downstream stores).</summary>
+    public IEnumerable<string> LocalFolders()
+    {
+        foreach (var e in Elements)
+        {
+            if (e.Kind is SymbolPathElementKind.Folder or SymbolPathElementKind.Cache && e.Folder is { Length: > 0 } f) yield return f;
+            else if (e.Kind == SymbolPathElementKind.Server)
+                foreach (var d in e.Downstream)
+                    if (d.Length > 0 && !SymbolPathElement.IsUrl(d)) yield return d;
+        }
+    }
+
     public static SymbolPath Parse(string? text) =>
         new((text ?? "").Split(';').Select(e => e.Trim()).Where(e => e.Length > 0).Select(SymbolPathElement.Parse));
 

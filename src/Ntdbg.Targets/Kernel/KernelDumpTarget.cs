@@ -16,9 +16,10 @@ public sealed class KernelDumpTarget : IKernelTarget
     private readonly MappedFile _file;
     private readonly List<string> _warnings = [];
     private readonly KdDebuggerData? _kdbg;
+    private readonly KernelGlobals? _globals;
     private readonly byte[]? _prcb;
 
-    private KernelDumpTarget(MappedFile file)
+    private KernelDumpTarget(MappedFile file, IKernelSymbolProvider? kernelSymbols)
     {
         _file = file;
         Dump = KernelDumpFile.Parse(file);
@@ -56,7 +57,12 @@ public sealed class KernelDumpTarget : IKernelTarget
             Memory = new UnavailableMemory("kernel virtual memory", $"dump type {h.DumpTypeValue} holds no memory");
         }
 
-        _kdbg = LoadKdbg();
+        if (Dump.Triage == null && Dump.Pages != null)
+        {
+            _globals = KernelGlobalsResolver.Resolve(Memory, AddressSpace, h, PointerSize, kernelSymbols, _warnings);
+            _kdbg = _globals.Kdbg;
+        }
+        else _kdbg = LoadKdbg();
         if (Dump.Triage != null) Memory = BuildTriageMemory(Dump.Triage);
         _prcb = LoadPrcb(out ulong prcbAddress);
         PrcbAddress = prcbAddress;
@@ -87,12 +93,13 @@ public sealed class KernelDumpTarget : IKernelTarget
     }
 
     /// <summary>Opens a kernel dump; throws <see cref="DumpFormatException"/> (one line) when it is malformed.</summary>
-    public static KernelDumpTarget Open(string path) => Open(MappedFile.Open(path));
+    /// <param name="kernelSymbols">Looks up nt's symbols by the kernel image's GUID/age: needed to decode an encoded KDBG and to find the kernel's lists when the header lies.</param>
+    public static KernelDumpTarget Open(string path, IKernelSymbolProvider? kernelSymbols = null) => Open(MappedFile.Open(path), kernelSymbols);
 
     /// <summary>Opens a kernel dump already mapped (the target owns and disposes it).</summary>
-    public static KernelDumpTarget Open(MappedFile file)
+    public static KernelDumpTarget Open(MappedFile file, IKernelSymbolProvider? kernelSymbols = null)
     {
-        try { return new KernelDumpTarget(file); }
+        try { return new KernelDumpTarget(file, kernelSymbols); }
         catch { file.Dispose(); throw; }
     }
 
@@ -117,10 +124,14 @@ public sealed class KernelDumpTarget : IKernelTarget
     public IReadOnlyList<string> Warnings => _warnings;
 
     public BugcheckInfo Bugcheck => new(Header.BugCheckCode, Header.BugCheckParameters);
-    public ulong KernelBase => _kdbg?.KernBase ?? Modules.FirstOrDefault()?.Base ?? 0;
-    public ulong PsLoadedModuleList => Header.PsLoadedModuleList != 0 ? Header.PsLoadedModuleList : _kdbg?.PsLoadedModuleList ?? 0;
-    public ulong PsActiveProcessHead => Header.PsActiveProcessHead != 0 ? Header.PsActiveProcessHead : _kdbg?.PsActiveProcessHead ?? 0;
-    public ulong KdDebuggerDataBlock => Header.KdDebuggerDataBlock;
+    public ulong KernelBase => _kdbg?.KernBase ?? (_globals?.KernelBase is ulong b and not 0 ? b : Modules.FirstOrDefault()?.Base ?? 0);
+    public ulong PsLoadedModuleList => _globals?.PsLoadedModuleList ?? (Header.PsLoadedModuleList != 0 ? Header.PsLoadedModuleList : _kdbg?.PsLoadedModuleList ?? 0);
+    public ulong PsActiveProcessHead => _globals?.PsActiveProcessHead ?? (Header.PsActiveProcessHead != 0 ? Header.PsActiveProcessHead : _kdbg?.PsActiveProcessHead ?? 0);
+    public ulong KdDebuggerDataBlock => _globals?.KdbgAddress is ulong k and not 0 ? k : Header.KdDebuggerDataBlock;
+    /// <summary>The kernel image found in memory (base, PDB name, GUID, age), when its headers are in the dump.</summary>
+    public KernelImage? KernelImage => _globals?.Image;
+    /// <summary>How the KDBG was obtained ("decoded with nt!KiWaitNever…"), null without one.</summary>
+    public string? KdbgSource => _globals?.KdbgNote ?? (_kdbg != null ? "the triage dump's KDBG copy" : null);
     public ulong DirectoryTableBase => Header.DirectoryTableBase;
     public ReadOnlyMemory<byte>? KdDebuggerData => _kdbg?.Bytes;
     /// <summary>The decoded KDBG, when the dump holds a readable, tagged copy.</summary>
@@ -152,15 +163,7 @@ public sealed class KernelDumpTarget : IKernelTarget
             if (k == null) _warnings.Add($"KDBG copy at file offset 0x{t.DebuggerDataOffset:x} is unreadable or lacks the 'KDBG' tag");
             return k;
         }
-        if (Header.KdDebuggerDataBlock == 0 || Dump.Pages == null) return null;
-        var buffer = new byte[0x1000];
-        int got = Memory.Read(Header.KdDebuggerDataBlock, buffer, out var fault);
-        var kdbg = Kernel.KdDebuggerData.TryParse(buffer.AsSpan(0, got), PointerSize);
-        if (kdbg == null)
-            _warnings.Add(got < 0x18
-                ? $"KDBG at {Hex.Pointer(Header.KdDebuggerDataBlock, PointerSize)} is unreadable: {fault?.Detail}"
-                : $"KDBG at {Hex.Pointer(Header.KdDebuggerDataBlock, PointerSize)} lacks the 'KDBG' tag (it may be encoded)");
-        return kdbg;
+        return null; // full/bitmap dumps: KernelGlobalsResolver
     }
 
     private TriageMemory BuildTriageMemory(TriageDump triage)
@@ -275,11 +278,16 @@ public sealed class KernelDumpTarget : IKernelTarget
         else
             modules = [];
         // WinDbg names the kernel image "nt" whatever its file name.
-        ulong kernBase = _kdbg?.KernBase ?? 0;
+        ulong kernBase = _kdbg?.KernBase ?? _globals?.KernelBase ?? 0;
         for (int i = 0; i < modules.Count; i++)
         {
             bool isKernel = kernBase != 0 ? modules[i].Base == kernBase : i == 0 && modules[i].FileName.StartsWith("nt", StringComparison.OrdinalIgnoreCase);
-            if (isKernel) { modules[i] = modules[i] with { Name = "nt" }; break; }
+            if (!isKernel) continue;
+            modules[i] = modules[i] with { Name = "nt" };
+            // The image's own CodeView record: nt's symbols are then picked by GUID/age.
+            if (modules[i].CodeView == null && _globals?.Image is { } image && image.Base == modules[i].Base)
+                modules[i] = modules[i] with { CodeView = new CodeViewInfo("RSDS", image.PdbName, image.Guid, image.Age) };
+            break;
         }
         return modules;
     }

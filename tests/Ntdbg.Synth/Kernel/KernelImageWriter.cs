@@ -24,6 +24,10 @@ public sealed class KernelImageWriter
     private const int PrologSize = 7;
     private const int ReturnOffset = 12;
     private const uint ImageDebugTypeCodeView = 2;
+    // The debug directory and RSDS record sit in the headers' page, after the section table: tools
+    // that find the kernel by its RSDS record (Volatility 3 scans 4 MiB from a candidate base) must
+    // reach it, and a real kernel's pages up to its .rdata are all present where this image is sparse.
+    private const uint DebugDirectoryRva = 0x800;
     private readonly IsfLayout _layout;
     private readonly List<(SyntheticFunction Function, string? Callee)> _functions = [];
 
@@ -133,10 +137,10 @@ public sealed class KernelImageWriter
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(4), TimeDateStamp);
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(12), ImageDebugTypeCodeView);
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(16), (uint)rsds.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(20), RdataRva + 0x20); // AddressOfRawData
-        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(24), RdataRva + 0x20); // PointerToRawData: the sections' file offsets equal their RVAs
-        pt.WriteVirtual(ImageBase + RdataRva, d);
-        pt.WriteVirtual(ImageBase + RdataRva + 0x20, rsds);
+        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(20), DebugDirectoryRva + 0x20); // AddressOfRawData
+        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(24), DebugDirectoryRva + 0x20); // PointerToRawData: the file offsets equal the RVAs
+        pt.WriteVirtual(ImageBase + DebugDirectoryRva, d);
+        pt.WriteVirtual(ImageBase + DebugDirectoryRva + 0x20, rsds);
     }
 
     /// <summary>"RSDS", the GUID in its binary order (Data1..3 little-endian, Data4 as written), age, PDB name.</summary>
@@ -178,7 +182,7 @@ public sealed class KernelImageWriter
         pe.SizeOfCode = RdataRva - 0x1000;
         pe.SizeOfInitializedData = SizeOfImage - RdataRva;
         pe.Directory(3, PdataRva, (uint)_functions.Count * 12);
-        pe.Directory(6, RdataRva, 28);
+        pe.Directory(6, DebugDirectoryRva, 28);
         return pe.Build()[..0x1000];
     }
 

@@ -47,13 +47,18 @@ public static class KernelStructWriter
 
     /// <summary>
     /// A LIST_ENTRY head at <paramref name="headVa"/> and one entry per driver from
-    /// <paramref name="entriesVa"/> (stride 0x100, names after the entries). With
+    /// <paramref name="entriesVa"/>, names after the entries. With <paramref name="layout"/> the
+    /// entries are the build's own _KLDR_DATA_TABLE_ENTRY (or _LDR_DATA_TABLE_ENTRY where the
+    /// table has no kernel variant, as on Windows 7 and 8.1), every field at the table's offset;
+    /// without it, the Windows 10 x64 offsets of <see cref="LdrEntryStride"/>. With
     /// <paramref name="loopToSecond"/> the last entry's Flink points back at the second entry.
     /// </summary>
-    public static void WriteModuleList64(PageTableBuilder pt, ulong headVa, ulong entriesVa, IReadOnlyList<SyntheticDriver> drivers, bool loopToSecond = false)
+    public static void WriteModuleList64(PageTableBuilder pt, ulong headVa, ulong entriesVa, IReadOnlyList<SyntheticDriver> drivers, bool loopToSecond = false,
+        IsfLayout? layout = null)
     {
-        ulong stringsVa = entriesVa + (ulong)drivers.Count * LdrEntryStride;
-        ulong Entry(int i) => entriesVa + (ulong)i * LdrEntryStride;
+        var fields = layout != null ? LdrEntryFields.From(layout) : LdrEntryFields.Windows10;
+        ulong stringsVa = entriesVa + (ulong)drivers.Count * (ulong)fields.Stride;
+        ulong Entry(int i) => entriesVa + (ulong)i * (ulong)fields.Stride;
         var head = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(head, drivers.Count > 0 ? Entry(0) : headVa);
         BinaryPrimitives.WriteUInt64LittleEndian(head.AsSpan(8), drivers.Count > 0 ? Entry(drivers.Count - 1) : headVa);
@@ -61,19 +66,19 @@ public static class KernelStructWriter
         for (int i = 0; i < drivers.Count; i++)
         {
             var d = drivers[i];
-            var e = new byte[LdrEntryStride];
+            var e = new byte[fields.Stride];
             var s = e.AsSpan();
             ulong flink = i + 1 < drivers.Count ? Entry(i + 1) : loopToSecond && drivers.Count > 1 ? Entry(1) : headVa;
             ulong blink = i > 0 ? Entry(i - 1) : headVa;
-            BinaryPrimitives.WriteUInt64LittleEndian(s[0x00..], flink);
-            BinaryPrimitives.WriteUInt64LittleEndian(s[0x08..], blink);
-            BinaryPrimitives.WriteUInt64LittleEndian(s[0x30..], d.Base);
-            BinaryPrimitives.WriteUInt32LittleEndian(s[0x40..], d.Size);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[fields.Links..], flink);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[(fields.Links + 8)..], blink);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[fields.DllBase..], d.Base);
+            BinaryPrimitives.WriteUInt32LittleEndian(s[fields.SizeOfImage..], d.Size);
             string full = @"\SystemRoot\system32\drivers\" + d.FileName;
-            stringsVa = WriteUnicodeString(pt, s[0x48..], stringsVa, full);
-            stringsVa = WriteUnicodeString(pt, s[0x58..], stringsVa, d.FileName);
-            BinaryPrimitives.WriteUInt32LittleEndian(s[0x78..], d.CheckSum);
-            BinaryPrimitives.WriteUInt32LittleEndian(s[0x9c..], d.TimeDateStamp);
+            stringsVa = WriteUnicodeString(pt, s[fields.FullDllName..], stringsVa, full);
+            stringsVa = WriteUnicodeString(pt, s[fields.BaseDllName..], stringsVa, d.FileName);
+            if (fields.CheckSum is int checkSum) BinaryPrimitives.WriteUInt32LittleEndian(s[checkSum..], d.CheckSum);
+            BinaryPrimitives.WriteUInt32LittleEndian(s[fields.TimeDateStamp..], d.TimeDateStamp);
             pt.WriteVirtual(Entry(i), e);
         }
     }

@@ -40,6 +40,18 @@ public sealed class KernelScenario
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
+    /// <summary>
+    /// Whether the KDBG is written encoded (nt!KdpDataBlockEncoded set, keys at nt!KiWaitNever/KiWaitAlways), as a
+    /// running Windows 8+ without a debugger keeps it. Default off: KeBugCheck2 decodes it before a crash dump is written.
+    /// </summary>
+    public bool EncodeKdbg { get; set; }
+
+    /// <summary>The keys the KDBG was encoded with, after <see cref="Write"/> (null when it was written plain).</summary>
+    public (ulong WaitNever, ulong WaitAlways)? KdbgKeys { get; private set; }
+
+    /// <summary>Whether the dump header's pointers to the KDBG and the kernel's lists are spoilt.</summary>
+    public HeaderDamage HeaderDamage { get; set; }
+
     /// <summary>The running thread's _ETHREAD after <see cref="Write"/> (what KPRCB.CurrentThread names); 0 when no thread runs.</summary>
     public ulong CurrentThreadAddress { get; private set; }
 
@@ -81,9 +93,11 @@ public sealed class KernelScenario
         Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
         Tables.AllocateAndMap(ModuleEntries, 2);
-        KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
+        KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers, layout: Layout);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
         CurrentThreadAddress = ThreadWriter.Write(this);
+        KernelGlobalsWriter.Write(this);
+        KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null;
         var builder = new KernelDumpBuilder
         {
             Kind = format,
@@ -99,6 +113,7 @@ public sealed class KernelScenario
             Context = BugCheckContext ?? KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
         };
         foreach (var step in BeforeDump) step(this);
+        KernelGlobalsWriter.Damage(builder, HeaderDamage);
         DumpBuilder = builder;
         return builder.Build(Memory);
     }
