@@ -16,6 +16,7 @@ public static class SynthProgram
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
     [
         ("basic", "the kernel, HAL and 2 drivers; System and 7 processes linked at PsActiveProcessHead", KernelScenario.Basic),
+        ("seed-vm", "basic with the memory counters of the seed's !vm 1 (non-paged pool leak: 621,484 of 764,312 KB)", MemoryScenarios.SeedVm),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -93,6 +93,28 @@ public sealed class IsfLayout
         }
     }
 
+    /// <summary>The size in bytes of the field at a path (base types, pointers, structures, arrays).</summary>
+    public int FieldSize(string type, string path)
+    {
+        var field = Field(type, path.Split('.')[0]);
+        string rest = path.Contains('.') ? path[(path.IndexOf('.') + 1)..] : "";
+        var kind = field.GetProperty("type");
+        return rest.Length > 0 ? FieldSize(kind.GetProperty("name").GetString()!, rest) : (int)SizeOfType(kind);
+    }
+
+    /// <summary>Whether the table has a symbol (kernel variables differ between builds).</summary>
+    public bool HasSymbol(string symbol) => _symbols.TryGetProperty(symbol, out _);
+
+    private ulong SizeOfType(JsonElement kind) => kind.GetProperty("kind").GetString() switch
+    {
+        "pointer" => 8,
+        "base" => _document.RootElement.GetProperty("base_types").GetProperty(kind.GetProperty("name").GetString()!).GetProperty("size").GetUInt64(),
+        "enum" => _document.RootElement.GetProperty("enums").GetProperty(kind.GetProperty("name").GetString()!).GetProperty("size").GetUInt64(),
+        "array" => kind.GetProperty("count").GetUInt64() * SizeOfType(kind.GetProperty("subtype")),
+        "bitfield" => SizeOfType(kind.GetProperty("type")),
+        _ => SizeOf(kind.GetProperty("name").GetString()!),
+    };
+
     /// <summary>A kernel symbol's RVA from the image base.</summary>
     public ulong Rva(string symbol) =>
         _symbols.TryGetProperty(symbol, out var s) ? s.GetProperty("address").GetUInt64() : throw new KeyNotFoundException($"{Path}: no symbol {symbol}");

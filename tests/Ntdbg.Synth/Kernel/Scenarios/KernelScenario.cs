@@ -26,6 +26,12 @@ public sealed class KernelScenario
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
+    /// <summary>The memory manager's counters (what `!vm` shows); null writes none.</summary>
+    public SyntheticMemoryCounters? MemoryCounters { get; set; } = SyntheticMemoryCounters.Ordinary;
+
+    /// <summary>After <see cref="Write"/>: by `!vm` label, the counters this build's kernel could hold.</summary>
+    public IReadOnlyDictionary<string, ulong> WrittenMemoryCounters { get; private set; } = new Dictionary<string, ulong>();
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -60,6 +66,7 @@ public sealed class KernelScenario
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         var builder = new KernelDumpBuilder
         {
             Kind = format,
