@@ -26,6 +26,12 @@ public sealed class KernelScenario
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
+    /// <summary>How many processors the machine has (the dump header's NumberProcessors, nt!KiProcessorBlock's entries).</summary>
+    public uint ProcessorCount { get; set; } = 2;
+
+    /// <summary>After <see cref="Write"/>: each processor's _KPCR, _KPRCB and threads.</summary>
+    public IReadOnlyList<SyntheticProcessor> Processors { get; private set; } = [];
+
     /// <summary>The memory manager's counters (what `!vm` shows); null writes none.</summary>
     public SyntheticMemoryCounters? MemoryCounters { get; set; } = SyntheticMemoryCounters.Ordinary;
 
@@ -56,17 +62,17 @@ public sealed class KernelScenario
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
-        ulong buildLab = KernelBase + 0x800000;
         Tables.AllocateAndMap(KdDebuggerDataBlock & ~0xfffUL, 2);
         Tables.AllocateAndMap(PsActiveProcessHead & ~0xfffUL, 1);
         Tables.AllocateAndMap(PsLoadedModuleList & ~0xfffUL, 1);
-        Tables.AllocateAndMap(buildLab, 1);
-        Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
-        KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
+        ulong buildLab = BuildLabWriter.Write(this);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
+        var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), null, out var written);
+        Processors = written;
+        KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);
         var builder = new KernelDumpBuilder
         {
             Kind = format,
@@ -74,7 +80,7 @@ public sealed class KernelScenario
             PsLoadedModuleList = PsLoadedModuleList,
             PsActiveProcessHead = PsActiveProcessHead,
             KdDebuggerDataBlock = KdDebuggerDataBlock,
-            NumberProcessors = 1,
+            NumberProcessors = ProcessorCount,
             MajorVersion = 0xf,
             MinorVersion = (uint)Build,
             BugCheckCode = 0xe2, // MANUALLY_INITIATED_CRASH
