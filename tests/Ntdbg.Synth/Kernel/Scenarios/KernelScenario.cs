@@ -17,7 +17,12 @@ public sealed class KernelScenario
         Layout = layout;
         Build = build;
         Tables = new PageTableBuilder(Memory);
+        Image = new KernelImageWriter(layout, KernelBase);
+        Image.AddFunction("KeBugCheckEx", 0x28);
     }
+
+    /// <summary>ntoskrnl's image: headers, RSDS record, and the functions stacks run through (add them before <see cref="Write"/>).</summary>
+    public KernelImageWriter Image { get; }
 
     public IsfLayout Layout { get; }
     public int Build { get; }
@@ -38,6 +43,9 @@ public sealed class KernelScenario
     /// <summary>After <see cref="Write"/>: by `!vm` label, the counters this build's kernel could hold.</summary>
     public IReadOnlyDictionary<string, ulong> WrittenMemoryCounters { get; private set; } = new Dictionary<string, ulong>();
 
+    /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
+    public byte[]? BugCheckContext { get; set; }
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -49,7 +57,7 @@ public sealed class KernelScenario
     public static KernelScenario Basic(IsfLayout layout, int build)
     {
         var s = new KernelScenario(layout, build);
-        s.Drivers.Add(new SyntheticDriver("ntoskrnl.exe", KernelBase, 0x1046000, 0x5f8a7d3e, 0xa5938c));
+        s.Drivers.Add(new SyntheticDriver("ntoskrnl.exe", KernelBase, 0, s.Image.TimeDateStamp, 0xa5938c)); // size: the image's, at Write
         s.Drivers.Add(new SyntheticDriver("hal.dll", 0xfffff80479440000, 0x6000, 0x1a7be8e9, 0xce9f));
         s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
         s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
@@ -62,9 +70,12 @@ public sealed class KernelScenario
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
-        Tables.AllocateAndMap(KdDebuggerDataBlock & ~0xfffUL, 2);
-        Tables.AllocateAndMap(PsActiveProcessHead & ~0xfffUL, 1);
-        Tables.AllocateAndMap(PsLoadedModuleList & ~0xfffUL, 1);
+        for (int i = 0; i < Drivers.Count; i++)
+            if (Drivers[i].Base == KernelBase) Drivers[i] = Drivers[i] with { Size = Image.SizeOfImage };
+        Image.Write(Tables);
+        Tables.EnsureMapped(KdDebuggerDataBlock & ~0xfffUL, 2);
+        Tables.EnsureMapped(PsActiveProcessHead & ~0xfffUL, 1);
+        Tables.EnsureMapped(PsLoadedModuleList & ~0xfffUL, 1);
         ulong buildLab = BuildLabWriter.Write(this);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
@@ -85,7 +96,7 @@ public sealed class KernelScenario
             MinorVersion = (uint)Build,
             BugCheckCode = 0xe2, // MANUALLY_INITIATED_CRASH
             BugCheckParameters = [0, 0, 0, 0],
-            Context = KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
+            Context = BugCheckContext ?? KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
         };
         return builder.Build(Memory);
     }

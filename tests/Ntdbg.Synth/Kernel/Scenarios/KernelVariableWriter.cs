@@ -32,12 +32,8 @@ public sealed class KernelVariableWriter(KernelScenario scenario, ulong scratchV
     }
 
     /// <summary>Maps the pages of [va, va + length) that are not mapped yet.</summary>
-    public void EnsureMapped(ulong va, ulong length)
-    {
-        for (ulong page = va & ~0xfffUL; page < va + length; page += 0x1000)
-            if ((scenario.Memory.ReadUInt64(scenario.Tables.EntryAddress(page, 12)) & PageTableBuilder.Present) == 0)
-                scenario.Tables.AllocateAndMap(page, 1);
-    }
+    public void EnsureMapped(ulong va, ulong length) =>
+        scenario.Tables.EnsureMapped(va, (int)(((va + Math.Max(length, 1) - 1) >> 12) - (va >> 12) + 1));
 
     /// <summary>A value of <paramref name="size"/> bytes at a virtual address.</summary>
     public void Write(ulong va, ulong value, int size)
