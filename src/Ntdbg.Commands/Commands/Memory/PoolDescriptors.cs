@@ -49,7 +49,7 @@ internal sealed class PoolDescriptors(VmCounterReader reader)
     private VmCounter Pool(string label, ulong array, ulong index, string arraySymbol)
     {
         string source = $"nt!{arraySymbol}[{index}]";
-        if (reader.ReadPointer(array + index * 8, source, out string? problem) is not ulong descriptor) return new VmCounter(label, null, source, problem);
+        if (reader.ReadPointer(array + index * (ulong)reader.PointerSize, source, out string? problem) is not ulong descriptor) return new VmCounter(label, null, source, problem);
         var notes = new List<string>();
         var f = reader.Fields(notes);
         var type = reader.Type("_POOL_DESCRIPTOR");

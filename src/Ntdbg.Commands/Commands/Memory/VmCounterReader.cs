@@ -78,6 +78,8 @@ public sealed class VmCounterReader(DebugSession session)
         return new VmCounter(label, null, null, sources.Length == 1 ? $"this kernel's symbols have no {sources[0]}" : $"this kernel's symbols have none of {string.Join(", ", sources.Select(s => s.ToString()))}");
     }
 
+    internal int PointerSize => session.PointerSize;
+
     internal ulong? Resolve(string symbol) => session.SymbolTable.TryResolve("nt!" + symbol, out ulong a) ? a : null;
 
     internal UdtType? Type(string name) => session.SymbolTable.FindType("nt!" + name)?.Type as UdtType;
