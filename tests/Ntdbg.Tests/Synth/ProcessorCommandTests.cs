@@ -66,6 +66,9 @@ public sealed class ProcessorCommandTests
         using var json = JsonDocument.Parse(JsonRendering.Render(outcome));
         Assert.Equal(scenario.Processors[1].InterruptCount, json.RootElement.GetProperty("result").GetProperty("interruptCount").GetUInt64());
         Assert.Contains("does not exist", Run.Text(target, "!prcb 2", session), StringComparison.Ordinal);
+        // A number past 32 bits is no processor (not processor 0 after truncation).
+        Assert.Contains("does not exist", Run.Text(target, "!pcr 100000000", session), StringComparison.Ordinal);
+        Assert.Contains("does not exist", Run.Text(target, "!irql 100000000", session), StringComparison.Ordinal);
     }
 
     [SharedDataTheory]

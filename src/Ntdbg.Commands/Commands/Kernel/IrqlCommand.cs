@@ -13,7 +13,9 @@ public sealed class IrqlCommand : ICommand
     {
         var k = (IKernelTarget)context.Session.Target;
         // Another processor (by argument or ~Ns): its PRCB's DebuggerSavedIRQL, read with the kernel's types.
-        uint? asked = context.Args.TryReadExpression() is ulong n ? (uint)n : context.Session.SelectedProcessor;
+        ulong? argument = context.Args.TryReadExpression();
+        if (argument > uint.MaxValue) throw new CommandException($"!irql: processor {argument:x} does not exist");
+        uint? asked = argument is ulong n ? (uint)n : context.Session.SelectedProcessor;
         if (asked is uint other && other != k.CurrentProcessor) return Processors.ProcessorIrql.Read(context.Session, other);
         byte irql = k.CurrentIrql ?? throw new CommandException("!irql: this dump holds no PRCB data for the current processor, so the IRQL is unknown");
         return new IrqlResult(k.CurrentProcessor, irql, Name(irql, context.Session.PointerSize == 8));

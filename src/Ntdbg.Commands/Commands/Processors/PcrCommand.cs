@@ -11,7 +11,7 @@ public sealed class PcrCommand : ICommand
     {
         var s = context.Session;
         var blocks = ProcessorBlocks.Of(s, "!pcr");
-        uint n = (uint)(context.Args.TryReadExpression() ?? ProcessorBlocks.Current(s));
+        uint n = ProcessorBlocks.Requested(context, "!pcr");
         ulong prcb = blocks.Prcb(n, "!pcr");
         ulong kpcr = blocks.Kpcr(prcb, "!pcr");
         var notes = new List<string>();

@@ -11,7 +11,7 @@ public sealed class PrcbCommand : ICommand
     {
         var s = context.Session;
         var blocks = ProcessorBlocks.Of(s, "!prcb");
-        uint n = (uint)(context.Args.TryReadExpression() ?? ProcessorBlocks.Current(s));
+        uint n = ProcessorBlocks.Requested(context, "!prcb");
         ulong prcb = blocks.Prcb(n, "!prcb");
         var notes = new List<string>();
         var f = new KernelFields(s, notes);

@@ -45,6 +45,14 @@ public sealed class ProcessorBlocks
     /// <summary>The processor a command without an argument shows: the one ~Ns selected, else the bugcheck processor.</summary>
     public static uint Current(DebugSession s) => s.SelectedProcessor ?? (s.Target as IKernelTarget)?.CurrentProcessor ?? 0;
 
+    /// <summary>The processor a command names (its argument), else the current one; a number past 32 bits is no processor.</summary>
+    public static uint Requested(CommandContext context, string command)
+    {
+        ulong? asked = context.Args.TryReadExpression();
+        if (asked is ulong n && n > uint.MaxValue) throw new CommandException($"{command}: processor {n:x} does not exist");
+        return asked is ulong small ? (uint)small : Current(context.Session);
+    }
+
     /// <summary>Processor <paramref name="n"/>'s _KPRCB address.</summary>
     public ulong Prcb(uint n, string command)
     {
