@@ -46,6 +46,9 @@ public sealed class KernelScenario
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
+    /// <summary>The running thread's _ETHREAD after <see cref="Write"/> (what KPRCB.CurrentThread names); 0 when no thread runs.</summary>
+    public ulong CurrentThreadAddress { get; private set; }
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -64,12 +67,14 @@ public sealed class KernelScenario
         string[] names = ["System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe", "svchost.exe", "explorer.exe"];
         for (int i = 0; i < names.Length; i++)
             s.Processes.Add(new SyntheticProcess(i == 0 ? 4UL : 0x100UL + 4 * (ulong)i, i == 0 ? 0 : i <= 1 ? 4UL : 0x104UL, names[i], 0x1ad000 + 0x1000 * (ulong)i));
+        BasicThreads.Add(s);
         return s;
     }
 
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
+        ThreadWriter.AddFunctions(this);
         for (int i = 0; i < Drivers.Count; i++)
             if (Drivers[i].Base == KernelBase) Drivers[i] = Drivers[i] with { Size = Image.SizeOfImage };
         Image.Write(Tables);
@@ -80,8 +85,9 @@ public sealed class KernelScenario
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        CurrentThreadAddress = ThreadWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
-        var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), null, out var written);
+        var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);
         var builder = new KernelDumpBuilder
