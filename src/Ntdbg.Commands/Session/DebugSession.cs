@@ -117,11 +117,14 @@ public sealed class DebugSession : IExpressionScope
 
     public RegisterContext? CurrentContext => ContextOverride ?? CurrentThread?.Context;
 
+    /// <summary>The processor `~Ns` selected in a kernel dump; null means the bugcheck processor.</summary>
+    public uint? SelectedProcessor { get; set; }
+
     public string Prompt
     {
         get
         {
-            if (IsKernel) return $"{(Target as IKernelTarget)?.CurrentProcessor ?? 0}: kd> ";
+            if (IsKernel) return $"{SelectedProcessor ?? (Target as IKernelTarget)?.CurrentProcessor ?? 0}: kd> ";
             if (Target.Kind == TargetKind.Image) return "0:000> ";
             return $"0:{CurrentThreadIndex:d3}> ";
         }

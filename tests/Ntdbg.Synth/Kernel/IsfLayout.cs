@@ -120,6 +120,25 @@ public sealed class IsfLayout
         }
     }
 
+    /// <summary>The size in bytes of the field at a path (base types, pointers, structures, arrays).</summary>
+    public int FieldSize(string type, string path)
+    {
+        var field = Field(type, path.Split('.')[0]);
+        string rest = path.Contains('.') ? path[(path.IndexOf('.') + 1)..] : "";
+        var kind = field.GetProperty("type");
+        return rest.Length > 0 ? FieldSize(kind.GetProperty("name").GetString()!, rest) : (int)SizeOfType(kind);
+    }
+
+    private ulong SizeOfType(JsonElement kind) => kind.GetProperty("kind").GetString() switch
+    {
+        "pointer" => 8,
+        "base" => _document.RootElement.GetProperty("base_types").GetProperty(kind.GetProperty("name").GetString()!).GetProperty("size").GetUInt64(),
+        "enum" => _document.RootElement.GetProperty("enums").GetProperty(kind.GetProperty("name").GetString()!).GetProperty("size").GetUInt64(),
+        "array" => kind.GetProperty("count").GetUInt64() * SizeOfType(kind.GetProperty("subtype")),
+        "bitfield" => SizeOfType(kind.GetProperty("type")),
+        _ => SizeOf(kind.GetProperty("name").GetString()!),
+    };
+
     /// <summary>The bit position of a bitfield at a field path ("Alertable" in _KTHREAD's MiscFlags).</summary>
     public int BitPosition(string type, string path)
     {

@@ -6,12 +6,17 @@ namespace Ntdbg.Commands.Commands.Kernel;
 public sealed record IrqlResult(uint Processor, byte Irql, string Name);
 
 /// <summary>!irql: the IRQL the debugger saved for the bugcheck processor (from the dump's PRCB copy).</summary>
-[Command("!irql", Summary = "Show the saved IRQL of the current processor", Usage = "!irql", Scope = CommandScope.Kernel)]
+[Command("!irql", Summary = "Show the saved IRQL of the current processor", Usage = "!irql [Processor]", Scope = CommandScope.Kernel)]
 public sealed class IrqlCommand : ICommand
 {
     public object? Execute(CommandContext context)
     {
         var k = (IKernelTarget)context.Session.Target;
+        // Another processor (by argument or ~Ns): its PRCB's DebuggerSavedIRQL, read with the kernel's types.
+        ulong? argument = context.Args.TryReadExpression();
+        if (argument > uint.MaxValue) throw new CommandException($"!irql: processor {argument:x} does not exist");
+        uint? asked = argument is ulong n ? (uint)n : context.Session.SelectedProcessor;
+        if (asked is uint other && other != k.CurrentProcessor) return Processors.ProcessorIrql.Read(context.Session, other);
         byte irql = k.CurrentIrql ?? throw new CommandException("!irql: this dump holds no PRCB data for the current processor, so the IRQL is unknown");
         return new IrqlResult(k.CurrentProcessor, irql, Name(irql, context.Session.PointerSize == 8));
     }

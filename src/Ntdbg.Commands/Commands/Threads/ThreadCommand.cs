@@ -17,6 +17,7 @@ public sealed class ThreadCommand : ICommand
     {
         var s = context.Session;
         string a = context.Arguments.TrimStart();
+        if (Processors.ProcessorSwitch.TrySwitch(context, a) is { } switched) return switched;
         var threads = s.Target.Threads;
         var (which, rest) = Select(context, a);
         rest = rest.Trim();

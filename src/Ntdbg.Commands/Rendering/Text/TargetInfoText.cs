@@ -30,7 +30,8 @@ public sealed class VersionReportText : TextRenderer<VersionReport>
         o.WriteLine($"{r.OsName} {kind} {r.BuildNumber}{sp} {mp} ({r.ProcessorCount} procs) Free {r.Machine}");
         if (r.Product != null)
             o.WriteLine($"Product: {r.Product}, suite: {string.Join(' ', r.Suites)}");
-        if (r.BuildLab != null) o.WriteLine($"Edition build lab: {r.BuildLab}");
+        // WinDbg labels the lab string "Built by" for kernels before Windows 10, "Edition build lab" after.
+        if (r.BuildLab != null) o.WriteLine(r.BuildNumber is > 0 and < 10240 ? $"Built by: {r.BuildLab}" : $"Edition build lab: {r.BuildLab}");
         if (r.ShowKernelBase)
         {
             // Without a readable KDBG or module list the kernel base is unknown: say so, never print 0.

@@ -65,7 +65,7 @@ public static class KernelGlobalsWriter
         s.Tables.WriteVirtual(KUserSharedData, data);
     }
 
-    /// <summary>nt!KdVersionBlock (_DBGKD_GET_VERSION64) and nt!KeNumberProcessors = 1.</summary>
+    /// <summary>nt!KdVersionBlock (_DBGKD_GET_VERSION64) and nt!KeNumberProcessors = the scenario's processor count.</summary>
     public static void WriteVersionBlock(KernelScenario s)
     {
         const string type = "_DBGKD_GET_VERSION64";
@@ -83,7 +83,7 @@ public static class KernelGlobalsWriter
         s.Tables.WriteVirtual(version, v);
         ulong processors = KernelScenario.KernelBase + l.Rva("KeNumberProcessors");
         s.Tables.EnsureMapped(processors, 1);
-        s.Tables.WriteVirtual(processors, BitConverter.GetBytes(1u));
+        s.Tables.WriteVirtual(processors, BitConverter.GetBytes(s.ProcessorCount));
     }
 
     /// <summary>

@@ -37,6 +37,18 @@ public sealed class KernelScenario
     /// <summary>The header settings of the last <see cref="Write"/> (streaming writers reuse them).</summary>
     public KernelDumpBuilder? DumpBuilder { get; private set; }
 
+    /// <summary>How many processors the machine has (the dump header's NumberProcessors, nt!KiProcessorBlock's entries).</summary>
+    public uint ProcessorCount { get; set; } = 2;
+
+    /// <summary>After <see cref="Write"/>: each processor's _KPCR, _KPRCB and threads.</summary>
+    public IReadOnlyList<SyntheticProcessor> Processors { get; private set; } = [];
+
+    /// <summary>The memory manager's counters (what `!vm` shows); null writes none.</summary>
+    public SyntheticMemoryCounters? MemoryCounters { get; set; } = SyntheticMemoryCounters.Ordinary;
+
+    /// <summary>After <see cref="Write"/>: by `!vm` label, the counters this build's kernel could hold.</summary>
+    public IReadOnlyDictionary<string, ulong> WrittenMemoryCounters { get; private set; } = new Dictionary<string, ulong>();
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
@@ -81,23 +93,23 @@ public sealed class KernelScenario
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
         ThreadWriter.AddFunctions(this);
-        // NtBuildLab's own RVA where the table has it, else a free spot in the image's .rdata.
-        ulong buildLab = Layout.HasSymbol("NtBuildLab") ? KernelBase + Layout.Rva("NtBuildLab") : KernelBase + Image.RdataRva + 0x200;
         for (int i = 0; i < Drivers.Count; i++)
             if (Drivers[i].Base == KernelBase) Drivers[i] = Drivers[i] with { Size = Image.SizeOfImage };
         Image.Write(Tables);
         Tables.EnsureMapped(KdDebuggerDataBlock & ~0xfffUL, 2);
         Tables.EnsureMapped(PsActiveProcessHead & ~0xfffUL, 1);
         Tables.EnsureMapped(PsLoadedModuleList & ~0xfffUL, 1);
-        Tables.EnsureMapped(buildLab, 1);
-        Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
-        KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
+        ulong buildLab = BuildLabWriter.Write(this);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers, layout: Layout);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
         CurrentThreadAddress = ThreadWriter.Write(this);
+        WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
+        var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
+        Processors = written;
+        KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);
         KernelGlobalsWriter.Write(this);
-        KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null;
+        KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null; // last: it encodes the finished block
         var builder = new KernelDumpBuilder
         {
             Kind = format,
@@ -105,7 +117,7 @@ public sealed class KernelScenario
             PsLoadedModuleList = PsLoadedModuleList,
             PsActiveProcessHead = PsActiveProcessHead,
             KdDebuggerDataBlock = KdDebuggerDataBlock,
-            NumberProcessors = 1,
+            NumberProcessors = ProcessorCount,
             MajorVersion = 0xf,
             MinorVersion = (uint)Build,
             BugCheckCode = 0xe2, // MANUALLY_INITIATED_CRASH
