@@ -48,7 +48,7 @@ public sealed class KernelFindingTests
         Assert.Contains(build >= 9600 ? "decoded with nt!KiWaitNever and nt!KiWaitAlways" : "'KDBG' block", target.KdbgSource);
         Assert.DoesNotContain(target.Warnings, w => w.Contains("KDBG", StringComparison.Ordinal));
         // NtBuildLab is reached through the decoded block only.
-        Assert.Contains("Edition build lab: synthetic.scenario", Run.Text(target, "vertarget", new DebugSession(target, isf)));
+        Assert.Contains($"{(build >= 10240 ? "Edition build lab" : "Built by")}: {BuildLabWriter.Labs[build]}", Run.Text(target, "vertarget", new DebugSession(target, isf)));
     }
 
     [SharedDataFact("kernel/isf")]
