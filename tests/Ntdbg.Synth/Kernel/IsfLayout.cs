@@ -93,6 +93,9 @@ public sealed class IsfLayout
         }
     }
 
+    /// <summary>Whether the table has a kernel symbol (globals differ between builds).</summary>
+    public bool HasSymbol(string symbol) => _symbols.TryGetProperty(symbol, out _);
+
     /// <summary>A kernel symbol's RVA from the image base.</summary>
     public ulong Rva(string symbol) =>
         _symbols.TryGetProperty(symbol, out var s) ? s.GetProperty("address").GetUInt64() : throw new KeyNotFoundException($"{Path}: no symbol {symbol}");

@@ -17,12 +17,15 @@ public sealed class KernelScenario
         Layout = layout;
         Build = build;
         Tables = new PageTableBuilder(Memory);
+        Objects = new KernelObjectWriter(Tables, layout, build, KernelBase, ProcessObjects);
     }
 
     public IsfLayout Layout { get; }
     public int Build { get; }
     public SyntheticPhysicalMemory Memory { get; } = new();
     public PageTableBuilder Tables { get; }
+    /// <summary>Pool blocks with object headers for the kernel objects the scenario writes.</summary>
+    public KernelObjectWriter Objects { get; }
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
@@ -41,9 +44,7 @@ public sealed class KernelScenario
         s.Drivers.Add(new SyntheticDriver("hal.dll", 0xfffff80479440000, 0x6000, 0x1a7be8e9, 0xce9f));
         s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
         s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
-        string[] names = ["System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe", "svchost.exe", "explorer.exe"];
-        for (int i = 0; i < names.Length; i++)
-            s.Processes.Add(new SyntheticProcess(i == 0 ? 4UL : 0x100UL + 4 * (ulong)i, i == 0 ? 0 : i <= 1 ? 4UL : 0x104UL, names[i], 0x1ad000 + 0x1000 * (ulong)i));
+        BasicProcesses.AddTo(s);
         return s;
     }
 
@@ -59,7 +60,9 @@ public sealed class KernelScenario
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
-        ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes, Objects);
+        ProcessMemoryWriter.Write(this);
+        UserSpaceWriter.ShareKernelHalves(this);
         var builder = new KernelDumpBuilder
         {
             Kind = format,

@@ -1,4 +1,4 @@
 namespace Ntdbg.Synth.Kernel.Scenarios;
 
 /// <summary>A process a scenario puts in the dump: its id, parent, image name and page-table base.</summary>
-public sealed record SyntheticProcess(ulong Pid, ulong ParentPid, string ImageName, ulong DirectoryTableBase);
+public sealed partial record SyntheticProcess(ulong Pid, ulong ParentPid, string ImageName, ulong DirectoryTableBase);
