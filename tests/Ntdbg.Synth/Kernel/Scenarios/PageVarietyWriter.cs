@@ -22,6 +22,8 @@ public static class PageVarietyWriter
     public const ulong DemandZeroVa = TransitionVa + 0x2000;
     public const ulong ZeroPteVa = TransitionVa + 0x3000;
     public const uint PageFileOffset = 0x2f3a1;
+    /// <summary>Present, writable, accessed, dirty, large.</summary>
+    public const ulong LargeEntryBits = PageTableBuilder.Present | PageTableBuilder.Writable | 0x20 | 0x40 | PageTableBuilder.LargePage;
     /// <summary>Protection 4 (ReadWrite) in bits 5..9, nothing else: a demand-zero PTE.</summary>
     public const ulong DemandZeroPte = 4 << 5;
 
@@ -38,10 +40,11 @@ public static class PageVarietyWriter
     {
         var m = s.Memory;
         var pt = s.Tables;
-        pt.Map2M(LargePageVa, LargePagePhysical);
+        // Accessed and dirty, as the kernel's own large pages are: `!pte` shows --LDA--KWEV.
+        pt.SetEntry(LargePageVa, 21, LargePagePhysical | LargeEntryBits);
         m.Write(LargePagePhysical, Encoding.ASCII.GetBytes(LargePageText));
         m.Write(LargePagePhysical + LargePageSecondOffset, Encoding.ASCII.GetBytes(LargePageSecondText));
-        pt.Map1G(HugePageVa, HugePagePhysical);
+        pt.SetEntry(HugePageVa, 30, HugePagePhysical | LargeEntryBits);
         m.Write(HugePagePhysical, Encoding.ASCII.GetBytes(HugePageText));
         m.Write(HugePagePhysical + HugePageSecondOffset, Encoding.ASCII.GetBytes(HugePageSecondText));
 

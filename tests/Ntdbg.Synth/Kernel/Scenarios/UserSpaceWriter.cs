@@ -18,6 +18,10 @@ public static class UserSpaceWriter
     public const ulong MarkerUnicodeOffset = 0x100;
     /// <summary>The process parameters' page (the same address in every process, as heaps often are).</summary>
     public const ulong ParametersVa = 0x0000_0000_0002_0000;
+    /// <summary>The loader data page: _PEB_LDR_DATA, then one _LDR_DATA_TABLE_ENTRY per module.</summary>
+    public const ulong LoaderDataVa = 0x0000_0000_0003_0000;
+    /// <summary>ntdll's base, the same in every process (as Windows maps it once per boot).</summary>
+    public const ulong NtdllBase = 0x0000_7ffc_a000_0000;
     /// <summary>PML4 slot of the page-table self-map (FFFFF680`00000000, the pre-14393 fixed base, used for every build here).</summary>
     public const int SelfMapIndex = 0x1ED;
 
@@ -45,6 +49,8 @@ public static class UserSpaceWriter
             if (p.UserTables is not { } pt) continue;
             WritePeb(s.Layout, pt, p);
             WriteImageHeaders(pt, p.ImageBase);
+            WriteImageHeaders(pt, NtdllBase);
+            WriteLoaderList(s.Layout, pt, p);
             pt.AllocateAndMap(MarkerVa, 1);
             pt.WriteVirtual(MarkerVa, Encoding.ASCII.GetBytes(p.Marker + "\0"));
             pt.WriteVirtual(MarkerVa + MarkerUnicodeOffset, Encoding.Unicode.GetBytes(p.Marker + "\0"));
@@ -87,6 +93,37 @@ public static class UserSpaceWriter
         ulong strings = ParametersVa + layout.SizeOf("_RTL_USER_PROCESS_PARAMETERS");
         strings = WriteUnicodeString(pt, ParametersVa + layout.OffsetOf("_RTL_USER_PROCESS_PARAMETERS", "ImagePathName"), strings, p.ImagePath);
         WriteUnicodeString(pt, ParametersVa + layout.OffsetOf("_RTL_USER_PROCESS_PARAMETERS", "CommandLine"), strings, p.CommandLine);
+    }
+
+    /// <summary>The modules a process's PEB.Ldr lists, in load order: the exe, then ntdll.</summary>
+    public static IReadOnlyList<(ulong Base, string Name, string Path)> Modules(SyntheticProcess p) =>
+        [(p.ImageBase, p.ImageName, p.ImagePath), (NtdllBase, "ntdll.dll", @"C:\Windows\SYSTEM32\ntdll.dll")];
+
+    private static void WriteLoaderList(IsfLayout layout, PageTableBuilder pt, SyntheticProcess p)
+    {
+        pt.AllocateAndMap(LoaderDataVa, 2);
+        pt.WriteVirtualUInt64(p.Peb + layout.OffsetOf("_PEB", "Ldr"), LoaderDataVa);
+        pt.WriteVirtual(LoaderDataVa + layout.OffsetOf("_PEB_LDR_DATA", "Length"), BitConverter.GetBytes((uint)layout.SizeOf("_PEB_LDR_DATA")));
+        pt.WriteVirtual(LoaderDataVa + layout.OffsetOf("_PEB_LDR_DATA", "Initialized"), [1]);
+        var modules = Modules(p);
+        ulong entrySize = (layout.SizeOf("_LDR_DATA_TABLE_ENTRY") + 0xf) & ~0xfUL;
+        ulong first = LoaderDataVa + ((layout.SizeOf("_PEB_LDR_DATA") + 0xf) & ~0xfUL);
+        ulong strings = first + entrySize * (ulong)modules.Count;
+        ulong head = LoaderDataVa + layout.OffsetOf("_PEB_LDR_DATA", "InLoadOrderModuleList");
+        ulong links = layout.OffsetOf("_LDR_DATA_TABLE_ENTRY", "InLoadOrderLinks");
+        ulong Link(int i) => i < 0 || i >= modules.Count ? head : first + (ulong)i * entrySize + links;
+        pt.WriteVirtualUInt64(head, Link(0));
+        pt.WriteVirtualUInt64(head + 8, Link(modules.Count - 1));
+        for (int i = 0; i < modules.Count; i++)
+        {
+            ulong e = first + (ulong)i * entrySize;
+            pt.WriteVirtualUInt64(e + links, Link(i + 1));
+            pt.WriteVirtualUInt64(e + links + 8, Link(i - 1));
+            pt.WriteVirtualUInt64(e + layout.OffsetOf("_LDR_DATA_TABLE_ENTRY", "DllBase"), modules[i].Base);
+            pt.WriteVirtual(e + layout.OffsetOf("_LDR_DATA_TABLE_ENTRY", "SizeOfImage"), BitConverter.GetBytes(0x1000u));
+            strings = WriteUnicodeString(pt, e + layout.OffsetOf("_LDR_DATA_TABLE_ENTRY", "FullDllName"), strings, modules[i].Path);
+            strings = WriteUnicodeString(pt, e + layout.OffsetOf("_LDR_DATA_TABLE_ENTRY", "BaseDllName"), strings, modules[i].Name);
+        }
     }
 
     /// <summary>A UNICODE_STRING at <paramref name="field"/> whose characters go to <paramref name="buffer"/>; returns the next free (8-aligned) address.</summary>
