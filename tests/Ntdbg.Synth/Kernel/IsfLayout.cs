@@ -59,6 +59,33 @@ public sealed class IsfLayout
         return Load(file);
     }
 
+    /// <summary>The PDB's GUID as the table's metadata spells it (32 hex digits, no dashes), falling back to the file name.</summary>
+    public string PdbGuid =>
+        _document.RootElement.TryGetProperty("metadata", out var m) && m.TryGetProperty("windows", out var w) && w.TryGetProperty("pdb", out var pdb)
+            && pdb.TryGetProperty("GUID", out var g) ? g.GetString()! : PdbKey.Split('-')[0];
+
+    /// <summary>The PDB's age from the metadata, falling back to the file name.</summary>
+    public uint PdbAge =>
+        _document.RootElement.TryGetProperty("metadata", out var m) && m.TryGetProperty("windows", out var w) && w.TryGetProperty("pdb", out var pdb)
+            && pdb.TryGetProperty("age", out var a) ? a.GetUInt32() : uint.Parse(PdbKey.Split('-')[1]);
+
+    /// <summary>The PDB's file name ("ntkrnlmp.pdb").</summary>
+    public string PdbName =>
+        _document.RootElement.TryGetProperty("metadata", out var m) && m.TryGetProperty("windows", out var w) && w.TryGetProperty("pdb", out var pdb)
+            && pdb.TryGetProperty("database", out var d) ? d.GetString()! : "ntkrnlmp.pdb";
+
+    /// <summary>The highest symbol RVA in the table: the synthetic image must reach past it.</summary>
+    public ulong MaxSymbolRva()
+    {
+        ulong max = 0;
+        foreach (var symbol in _symbols.EnumerateObject())
+            if (symbol.Value.TryGetProperty("address", out var a) && a.GetUInt64() > max) max = a.GetUInt64();
+        return max;
+    }
+
+    /// <summary>Whether the table has this symbol.</summary>
+    public bool HasSymbol(string symbol) => _symbols.TryGetProperty(symbol, out _);
+
     public bool HasType(string type) => _types.TryGetProperty(type, out _);
 
     /// <summary>sizeof(type).</summary>
@@ -92,9 +119,6 @@ public sealed class IsfLayout
             return false;
         }
     }
-
-    /// <summary>Whether the table has a kernel symbol (globals differ between builds).</summary>
-    public bool HasSymbol(string symbol) => _symbols.TryGetProperty(symbol, out _);
 
     /// <summary>A kernel symbol's RVA from the image base.</summary>
     public ulong Rva(string symbol) =>

@@ -94,17 +94,17 @@ public sealed class KernelObjectWriter
     }
 
     /// <summary>nt!ObHeaderCookie (when the build has it) and nt!ObTypeIndexTable with an _OBJECT_TYPE per <see cref="TypeNames"/> entry.</summary>
-    public void WriteTypeTable(Func<ulong, ulong> ensureMapped)
+    public void WriteTypeTable()
     {
         if (_layout.HasSymbol("ObHeaderCookie"))
         {
             ulong cookie = _kernelBase + _layout.Rva("ObHeaderCookie");
-            ensureMapped(cookie);
+            _pt.EnsureMapped(cookie, 1);
             _pt.WriteVirtual(cookie, [HeaderCookie]);
         }
         ulong table = _kernelBase + _layout.Rva("ObTypeIndexTable");
-        ensureMapped(table);
-        ensureMapped(table + (ulong)TypeNames.Count * 8 - 1);
+        _pt.EnsureMapped(table, 1);
+        _pt.EnsureMapped(table + (ulong)TypeNames.Count * 8 - 1, 1);
         _pt.WriteVirtualUInt64(table + 8, 0xbad0b0b0); // index 1 is never a type: Windows keeps this marker there
         ulong size = _layout.SizeOf("_OBJECT_TYPE");
         for (int i = 2; i < TypeNames.Count; i++)

@@ -63,6 +63,19 @@ public sealed class PageTableBuilder
         return first;
     }
 
+    /// <summary>Whether <paramref name="va"/>'s page was mapped with <see cref="Map4K"/>/<see cref="AllocateAndMap"/>.</summary>
+    public bool IsMapped(ulong va) => _virtualPages.ContainsKey(va & ~0xFFFUL);
+
+    /// <summary>Maps fresh pages from <paramref name="va"/> on, skipping pages already mapped (globals and code share the kernel image's pages).</summary>
+    public void EnsureMapped(ulong va, int pages)
+    {
+        for (int i = 0; i < pages; i++)
+        {
+            ulong page = (va & ~0xFFFUL) + (ulong)i * 0x1000;
+            if (!IsMapped(page)) Map4K(page, _memory.AllocatePage());
+        }
+    }
+
     /// <summary>A 2 MiB page (PDE with PS) at a 2 MiB aligned physical address.</summary>
     public void Map2M(ulong va, ulong physicalAddress) =>
         _memory.WriteUInt64(EntryAddress(va, 21), (physicalAddress & FrameMask & ~0x1F_FFFFUL) | Present | Writable | LargePage);

@@ -17,8 +17,13 @@ public sealed class KernelScenario
         Layout = layout;
         Build = build;
         Tables = new PageTableBuilder(Memory);
+        Image = new KernelImageWriter(layout, KernelBase);
+        Image.AddFunction("KeBugCheckEx", 0x28);
         Objects = new KernelObjectWriter(Tables, layout, build, KernelBase, ProcessObjects);
     }
+
+    /// <summary>ntoskrnl's image: headers, RSDS record, and the functions stacks run through (add them before <see cref="Write"/>).</summary>
+    public KernelImageWriter Image { get; }
 
     public IsfLayout Layout { get; }
     public int Build { get; }
@@ -28,6 +33,9 @@ public sealed class KernelScenario
     public KernelObjectWriter Objects { get; }
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
+
+    /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
+    public byte[]? BugCheckContext { get; set; }
 
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
@@ -40,7 +48,7 @@ public sealed class KernelScenario
     public static KernelScenario Basic(IsfLayout layout, int build)
     {
         var s = new KernelScenario(layout, build);
-        s.Drivers.Add(new SyntheticDriver("ntoskrnl.exe", KernelBase, 0x1046000, 0x5f8a7d3e, 0xa5938c));
+        s.Drivers.Add(new SyntheticDriver("ntoskrnl.exe", KernelBase, 0, s.Image.TimeDateStamp, 0xa5938c)); // size: the image's, at Write
         s.Drivers.Add(new SyntheticDriver("hal.dll", 0xfffff80479440000, 0x6000, 0x1a7be8e9, 0xce9f));
         s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
         s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
@@ -51,11 +59,15 @@ public sealed class KernelScenario
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
-        ulong buildLab = KernelBase + 0x800000;
-        Tables.AllocateAndMap(KdDebuggerDataBlock & ~0xfffUL, 2);
-        Tables.AllocateAndMap(PsActiveProcessHead & ~0xfffUL, 1);
-        Tables.AllocateAndMap(PsLoadedModuleList & ~0xfffUL, 1);
-        Tables.AllocateAndMap(buildLab, 1);
+        // NtBuildLab's own RVA where the table has it, else a free spot in the image's .rdata.
+        ulong buildLab = Layout.HasSymbol("NtBuildLab") ? KernelBase + Layout.Rva("NtBuildLab") : KernelBase + Image.RdataRva + 0x200;
+        for (int i = 0; i < Drivers.Count; i++)
+            if (Drivers[i].Base == KernelBase) Drivers[i] = Drivers[i] with { Size = Image.SizeOfImage };
+        Image.Write(Tables);
+        Tables.EnsureMapped(KdDebuggerDataBlock & ~0xfffUL, 2);
+        Tables.EnsureMapped(PsActiveProcessHead & ~0xfffUL, 1);
+        Tables.EnsureMapped(PsLoadedModuleList & ~0xfffUL, 1);
+        Tables.EnsureMapped(buildLab, 1);
         Tables.WriteVirtual(buildLab, System.Text.Encoding.ASCII.GetBytes("synthetic.scenario\0"));
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab);
         Tables.AllocateAndMap(ModuleEntries, 2);
@@ -75,7 +87,7 @@ public sealed class KernelScenario
             MinorVersion = (uint)Build,
             BugCheckCode = 0xe2, // MANUALLY_INITIATED_CRASH
             BugCheckParameters = [0, 0, 0, 0],
-            Context = KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
+            Context = BugCheckContext ?? KernelDumpBuilder.Amd64Context(rip: KernelBase + Layout.Rva("KeBugCheckEx"), rsp: 0),
         };
         return builder.Build(Memory);
     }

@@ -5,7 +5,7 @@ public static class ProcessMemoryWriter
 {
     public static void Write(KernelScenario s)
     {
-        s.Objects.WriteTypeTable(va => MappedPages.Ensure(s.Tables, s.Memory, va));
+        s.Objects.WriteTypeTable();
         ProcessDetailsWriter.Write(s);
         UserSpaceWriter.Write(s);
         PageVarietyWriter.Write(s);

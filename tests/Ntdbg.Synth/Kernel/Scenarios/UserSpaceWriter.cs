@@ -66,7 +66,8 @@ public static class UserSpaceWriter
     {
         if (s.Layout.HasSymbol("MmPteBase"))
         {
-            ulong at = MappedPages.Ensure(s.Tables, s.Memory, KernelScenario.KernelBase + s.Layout.Rva("MmPteBase"));
+            ulong at = KernelScenario.KernelBase + s.Layout.Rva("MmPteBase");
+            s.Tables.EnsureMapped(at, 1);
             s.Tables.WriteVirtualUInt64(at, 0xFFFF_0000_0000_0000UL | ((ulong)SelfMapIndex << 39));
         }
         ulong systemPml4 = s.Tables.Pml4Pfn << 12;
