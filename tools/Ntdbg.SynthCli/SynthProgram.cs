@@ -15,7 +15,7 @@ public static class SynthProgram
     /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
     [
-        ("basic", "the kernel, HAL and 2 drivers; System and 7 processes linked at PsActiveProcessHead", KernelScenario.Basic),
+        ("basic", "the kernel, HAL and 2 drivers; System and 9 processes (sessions 0 and 1, each with its own address space) linked at PsActiveProcessHead", KernelScenario.Basic),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
