@@ -70,6 +70,12 @@ public sealed class ProcessMemoryTests
             // Kernel addresses still read in this process (the kernel half is shared).
             Assert.Contains(Backtick(scenario.ProcessObjectAddresses[0] + scenario.Layout.OffsetOf("_EPROCESS", "ActiveProcessLinks")),
                 Run.Text(target, "dq nt!PsActiveProcessHead L1", session));
+            // !process -1 is the implicit process.
+            Assert.Matches($@"(?m)^PROCESS {eprocess:x16}\r?$", Run.Text(target, "!process -1 0", session));
+            // The image's NT path the EPROCESS keeps for auditing (SeAuditProcessCreationInfo.ImageFileName → _OBJECT_NAME_INFORMATION).
+            ulong nameInfo = eprocess + scenario.Layout.OffsetOf("_EPROCESS", "SeAuditProcessCreationInfo.ImageFileName");
+            string path = Run.Text(target, $"du poi(poi({nameInfo:x})+8) L100", session);
+            Assert.Equal(ProcessDetailsWriter.DevicePrefix + p.ImagePath[2..], string.Concat(Regex.Matches(path, "\"([^\"\n]*)\"?").Select(m => m.Groups[1].Value)));
             checkedProcesses++;
         }
         Assert.Equal(scenario.Processes.Count - 1, checkedProcesses);

@@ -34,7 +34,8 @@ public sealed class ProcessCommand : ICommand
         string? image = context.Args.AtEnd ? null : context.Args.Rest.Trim();
         if (image != null && asked != 0) throw new CommandException($"!process: an image name ('{image}') filters the list: use !process 0 Flags {image}");
         bool triage = s.Target is KernelDumpTarget { Dump.Triage: not null };
-        ulong current = s.CurrentThread?.ProcessObject ?? 0;
+        // The implicit process (.process, !session -s) when one is set, else the current thread's.
+        ulong current = s.ProcessMemory.Process != 0 ? s.ProcessMemory.Process : s.CurrentThread?.ProcessObject ?? 0;
         if (asked == 0) return triage ? new TextResult(NoProcessList) : AllProcesses(s, flags, image);
         if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current)
         {
