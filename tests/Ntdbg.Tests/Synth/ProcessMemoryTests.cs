@@ -85,6 +85,9 @@ public sealed class ProcessMemoryTests
         ulong last = scenario.ProcessObjectAddresses[^1];
         Assert.Equal($"Implicit process is now {Backtick(last)}", Run.Text(target, ".process", session).Trim());
         Assert.Contains($"Implicit process is now {Backtick(scenario.ProcessObjectAddresses[0])}", Run.Text(target, ".process 0", session));
+        // An object of another type is refused by its object header; an address with no process there too.
+        Assert.Contains("its object header names type 'Type'", Run.Text(target, $".process {scenario.Objects.TypeObjects[KernelObjectWriter.TypeIndex("Process")]:x}", session));
+        Assert.Contains("is not a readable process", Run.Text(target, ".process 1", session));
         string none = Run.Text(target, $"db {marker:x} L10", session);
         Assert.Empty(DbBytes(none));
         Assert.Contains("not mapped", none);

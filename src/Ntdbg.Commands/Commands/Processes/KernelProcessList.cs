@@ -86,10 +86,13 @@ public static class KernelProcessList
     {
         if (s.Target is not KernelDumpTarget k || k.AddressSpace is not { } space)
             throw new CommandException($"{command}: this dump has no page tables to switch (it holds no physical memory)");
+        // The object header names the type: an address of another kind of object is refused (when the header is readable).
+        if (ObjectHeaders.TypeName(s, process) is { } type && type != "Process")
+            throw new CommandException($"{command}: {Hex.Pointer(process, s.PointerSize)} is not a process: its object header names type '{type}'");
         var notes = new List<string>();
         var entry = Describe(s, process, notes);
         if (entry.DirectoryTableBase is not ulong dtb)
-            throw new CommandException($"{command}: {Hex.Pointer(process, s.PointerSize)} is not a readable process: {string.Join("; ", notes)}");
+            throw new CommandException($"{command}: {Hex.Pointer(process, s.PointerSize)} is not a readable process: {notes.FirstOrDefault(n => n.Contains("DirectoryTableBase", StringComparison.Ordinal)) ?? string.Join("; ", notes)}");
         // A base whose PML4 page the dump lacks would make every user read fail: say so now.
         if (!space.Physical.Pages.TryGetFileOffset((dtb & space.Mode.TableBaseMask) >> 12, out _))
             throw new CommandException($"{command}: the page tables of {Hex.Pointer(process, s.PointerSize)} (DirectoryTableBase {dtb:x}) are not in the dump");
