@@ -18,7 +18,7 @@ public sealed class KernelObjectWriter
     public const int FirstEncodedTypeIndexBuild = 10240;
     /// <summary>The value written at nt!ObHeaderCookie.</summary>
     public const byte HeaderCookie = 0x5c;
-    /// <summary>PoolType 2: NonPagedPoolNx... plain NonPagedPool (0) with the "in use" bit the x64 header keeps in PoolType (2).</summary>
+    /// <summary>The PoolType byte of an allocated (in-use) nonpaged block: the header keeps the pool type plus one, never 0 for a block in use.</summary>
     public const byte NonPagedPoolInUse = 0x02;
     private const ulong PoolHeaderSize = 0x10;
 
