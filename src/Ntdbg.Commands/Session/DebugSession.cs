@@ -88,6 +88,12 @@ public sealed class DebugSession : IExpressionScope
 
     private RegisterContext? _contextOverride;
 
+    /// <summary>Kernel: the thread `.thread` made implicit (null: the one running on the crashing processor).</summary>
+    public ulong? ImplicitThread { get; set; }
+
+    /// <summary>Kernel: the process `.thread /p` made implicit (null: the current thread's).</summary>
+    public ulong? ImplicitProcess { get; set; }
+
     /// <summary>The frame `.frame N` selected in the current context's stack (0 until one is).</summary>
     public int SelectedFrame { get; set; }
 

@@ -120,6 +120,27 @@ public sealed class IsfLayout
         }
     }
 
+    /// <summary>The bit position of a bitfield at a field path ("Alertable" in _KTHREAD's MiscFlags).</summary>
+    public int BitPosition(string type, string path)
+    {
+        string[] parts = path.Split('.');
+        string owner = parts.Length == 1 ? type : OwnerOf(type, parts);
+        return Field(owner, parts[^1]).GetProperty("type").GetProperty("bit_position").GetInt32();
+    }
+
+    /// <summary>The value of a named constant of an enum in the table ("_KWAIT_REASON", "WrQueue").</summary>
+    public long EnumValue(string enumName, string constant) =>
+        _document.RootElement.GetProperty("enums").TryGetProperty(enumName, out var e) && e.GetProperty("constants").TryGetProperty(constant, out var v)
+            ? v.GetInt64()
+            : throw new KeyNotFoundException($"{Path}: no constant {enumName}.{constant}");
+
+    private string OwnerOf(string type, string[] parts)
+    {
+        string current = type;
+        foreach (string name in parts[..^1]) current = Field(current, name).GetProperty("type").GetProperty("name").GetString()!;
+        return current;
+    }
+
     /// <summary>A kernel symbol's RVA from the image base.</summary>
     public ulong Rva(string symbol) =>
         _symbols.TryGetProperty(symbol, out var s) ? s.GetProperty("address").GetUInt64() : throw new KeyNotFoundException($"{Path}: no symbol {symbol}");

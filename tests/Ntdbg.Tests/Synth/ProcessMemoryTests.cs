@@ -38,6 +38,10 @@ public sealed class ProcessMemoryTests
             .Select(b => byte.Parse(b, NumberStyles.HexNumber, CultureInfo.InvariantCulture))
             .ToArray();
 
+    /// <summary>The process owning the scenario's running thread: the default (implicit) process.</summary>
+    internal static int DefaultProcessIndex(KernelScenario scenario) =>
+        scenario.Processes.FindIndex(p => p.Threads.Any(t => t.State == SyntheticThreadState.Running));
+
     [SharedDataTheory]
     [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
     public void ProcessSwitchReadsThatProcesssOwnUserPages(int build, KernelDumpBuilder.Layout format)
@@ -81,13 +85,15 @@ public sealed class ProcessMemoryTests
         Assert.Equal(scenario.Processes.Count - 1, checkedProcesses);
 
         // `.process` alone names the implicit process; `.process 0` goes back to the default one,
-        // System (the header's page tables), which has no user half: the private page is not there.
+        // the process of the thread that was running (the scenario's bug-checking thread).
         ulong last = scenario.ProcessObjectAddresses[^1];
         Assert.Equal($"Implicit process is now {Backtick(last)}", Run.Text(target, ".process", session).Trim());
-        Assert.Contains($"Implicit process is now {Backtick(scenario.ProcessObjectAddresses[0])}", Run.Text(target, ".process 0", session));
+        Assert.Contains($"Implicit process is now {Backtick(scenario.ProcessObjectAddresses[DefaultProcessIndex(scenario)])}", Run.Text(target, ".process 0", session));
         // An object of another type is refused by its object header; an address with no process there too.
         Assert.Contains("its object header names type 'Type'", Run.Text(target, $".process {scenario.Objects.TypeObjects[KernelObjectWriter.TypeIndex("Process")]:x}", session));
         Assert.Contains("is not a readable process", Run.Text(target, ".process 1", session));
+        // System has no user half: the private page is not there.
+        Run.Text(target, $".process {scenario.ProcessObjectAddresses[0]:x}", session);
         string none = Run.Text(target, $"db {marker:x} L10", session);
         Assert.Empty(DbBytes(none));
         Assert.Contains("not mapped", none);
@@ -103,8 +109,9 @@ public sealed class ProcessMemoryTests
         string list = Run.Text(target, "!session", session);
         Assert.Contains($"Sessions on machine: {ids.Count}", list);
         Assert.Contains($"Valid Sessions: {string.Join(" ", ids)}", list);
-        // The default process is System, which has no session.
-        Assert.Contains("Current Session none", list);
+        // The current session is the default process's (the running thread's).
+        string defaultSession = scenario.Processes[DefaultProcessIndex(scenario)].SessionId?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        Assert.Contains($"Current Session {defaultSession}", list);
 
         int explorer = scenario.Processes.FindIndex(p => p.ImageName == "explorer.exe");
         uint explorerSession = scenario.Processes[explorer].SessionId!.Value;
@@ -118,8 +125,10 @@ public sealed class ProcessMemoryTests
         Assert.Equal(scenario.Processes[first].Marker, string.Concat(Regex.Matches(du, "\"([^\"\n]*)\"?").Select(m => m.Groups[1].Value)));
 
         Assert.Contains("is not valid", Run.Text(target, "!session -s 7", session));
+        Run.Text(target, "!session -s 0", session);
+        Assert.Contains("Current Session 0", Run.Text(target, "!session", session));
         Run.Text(target, "!session -s -1", session);
-        Assert.Contains("Current Session none", Run.Text(target, "!session", session));
+        Assert.Contains($"Current Session {defaultSession}", Run.Text(target, "!session", session));
     }
 
     [SharedDataTheory]

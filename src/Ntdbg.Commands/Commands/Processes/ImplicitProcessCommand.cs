@@ -38,7 +38,7 @@ public sealed class ImplicitProcessCommand : ICommand
         ulong? asked = context.Args.TryReadExpression();
         if (!context.Args.AtEnd) throw new CommandException($".process: unexpected '{context.Args.Rest}'");
         var notes = new List<string>();
-        if (asked == 0) s.ProcessMemory.Clear();
+        if (asked == 0) KernelProcessList.ClearImplicit(s);
         else if (asked is ulong process) KernelProcessList.MakeImplicit(s, process, ".process");
         ulong current = KernelProcessList.CurrentProcess(s, notes);
         if (current == 0) notes.Add("no implicit process: the dump names no current process and none on the list uses the header's page tables");

@@ -68,6 +68,8 @@ public static class KernelProcessList
     public static ulong DefaultProcess(DebugSession s, List<string> notes)
     {
         if (s.CurrentThread?.ProcessObject is ulong p && p != 0) return p;
+        // The running thread's process (the thread model's answer) when no process is implicit.
+        if (s.ImplicitProcess == null && Threads.KernelProcessThreads.CurrentProcess(s) is ulong running && running != 0) return running;
         if (s.Target is not KernelDumpTarget k) return 0;
         ulong dtb = k.DirectoryTableBase & ~0xfffUL;
         var inner = new List<string>();
@@ -76,7 +78,14 @@ public static class KernelProcessList
 
     /// <summary>The process whose user addresses the session reads: the implicit one, else the default one.</summary>
     public static ulong CurrentProcess(DebugSession s, List<string> notes) =>
-        s.ProcessMemory.Process != 0 ? s.ProcessMemory.Process : DefaultProcess(s, notes);
+        s.ImplicitProcess is ulong p && p != 0 ? p : s.ProcessMemory.Process != 0 ? s.ProcessMemory.Process : DefaultProcess(s, notes);
+
+    /// <summary>Back to the default process: no implicit process, the dump's page tables for every address.</summary>
+    public static void ClearImplicit(DebugSession s)
+    {
+        s.ImplicitProcess = null;
+        s.ProcessMemory.Clear();
+    }
 
     /// <summary>
     /// Makes <paramref name="process"/> the implicit process: its _KPROCESS.DirectoryTableBase
@@ -97,5 +106,6 @@ public static class KernelProcessList
         if (!space.Physical.Pages.TryGetFileOffset((dtb & space.Mode.TableBaseMask) >> 12, out _))
             throw new CommandException($"{command}: the page tables of {Hex.Pointer(process, s.PointerSize)} (DirectoryTableBase {dtb:x}) are not in the dump");
         s.ProcessMemory.Set(process, space.WithDirectoryTableBase(dtb));
+        s.ImplicitProcess = process;
     }
 }

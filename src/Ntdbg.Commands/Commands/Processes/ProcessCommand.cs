@@ -21,7 +21,6 @@ public sealed class ProcessCommand : ICommand
     public const string NoProcessList = "A triage dump does not hold the process list: only the current process is known (walking the list comes with full dumps, issue 5)";
     public const string NoThreadList = "A triage dump does not hold the process's thread list: only the bugcheck thread is known, see !thread (walking the list comes with full dumps, issue 5)";
     public const string NeedsModel = "!process needs the kernel process/thread model for processes other than the current one (issue 5)";
-    public const string ThreadsNeedModel = "Listing the process's threads needs the kernel process/thread model (issue 5)";
 
     public object? Execute(CommandContext context)
     {
@@ -34,8 +33,7 @@ public sealed class ProcessCommand : ICommand
         string? image = context.Args.AtEnd ? null : context.Args.Rest.Trim();
         if (image != null && asked != 0) throw new CommandException($"!process: an image name ('{image}') filters the list: use !process 0 Flags {image}");
         bool triage = s.Target is KernelDumpTarget { Dump.Triage: not null };
-        // The implicit process (.process, !session -s) when one is set, else the current thread's.
-        ulong current = s.ProcessMemory.Process != 0 ? s.ProcessMemory.Process : s.CurrentThread?.ProcessObject ?? 0;
+        ulong current = KernelProcessThreads.CurrentProcess(s);
         if (asked == 0) return triage ? new TextResult(NoProcessList) : AllProcesses(s, flags, image);
         if (asked is ulong a && !ThreadDetailsCommand.IsMinusOne(a, s.PointerSize) && a != current)
         {
@@ -47,8 +45,9 @@ public sealed class ProcessCommand : ICommand
         var notes = new List<string>();
         var process = Read(s, current, notes);
         // Flags 1, 2 and 4 ask for the threads (WinDbg's !process flag bits).
-        if ((flags & 0x7) != 0) notes.Add(triage ? NoThreadList : ThreadsNeedModel);
-        return process with { Notes = notes.Distinct().ToList() };
+        if (triage && (flags & 0x7) != 0) notes.Add(NoThreadList);
+        var threads = triage ? null : KernelProcessThreads.For(s, current, flags, KernelThreadContext.CurrentThread(s), notes);
+        return process with { Notes = notes.Distinct().ToList(), Threads = threads };
     }
 
     // "!process 0 Flags": every process on the list at nt!PsActiveProcessHead, in list order. A
@@ -65,6 +64,7 @@ public sealed class ProcessCommand : ICommand
         ulong head = k.PsActiveProcessHead;
         if (head == 0) throw new CommandException("!process 0: the dump names no PsActiveProcessHead");
         var seen = new HashSet<ulong>();
+        ulong running = (flags & 0x6) != 0 ? KernelThreadContext.CurrentThread(s) : 0;
         ulong link = ReadPointer(s, head, out string? problem);
         while (problem == null && link != head)
         {
@@ -75,9 +75,11 @@ public sealed class ProcessCommand : ICommand
             }
             var notes = new List<string>();
             var process = Read(s, link - links, notes);
-            if ((flags & 0x7) != 0) notes.Add(ThreadsNeedModel);
             if (image == null || MatchesImage(process.ImageFileName, image))
-                outcomes.Add(new CommandOutcome("!process 0", process with { Notes = notes.Distinct().ToList() }, null));
+            {
+                var threads = KernelProcessThreads.For(s, link - links, flags, running, notes);
+                outcomes.Add(new CommandOutcome("!process 0", process with { Notes = notes.Distinct().ToList(), Threads = threads }, null));
+            }
             link = ReadPointer(s, link, out problem);
         }
         if (problem != null) outcomes.Add(new CommandOutcome("!process 0", new TextResult(problem), null));

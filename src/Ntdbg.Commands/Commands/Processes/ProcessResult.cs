@@ -2,7 +2,8 @@ namespace Ntdbg.Commands.Commands.Processes;
 
 /// <summary>
 /// `!process`: one kernel process's _EPROCESS summary. Values the symbols or the dump cannot
-/// supply are null; Notes say which and why. A null-or-zero Session means "no session".
+/// supply are null; Notes say which and why.
+/// Threads: what the flags asked for (null: none asked). A null-or-zero Session means "no session".
 /// </summary>
 public sealed record ProcessResult(
     int PointerSize,
@@ -16,4 +17,5 @@ public sealed record ProcessResult(
     ulong? ObjectTable,
     ulong? HandleCount,
     string? ImageFileName,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<Threads.KernelThreadResult>? Threads = null);

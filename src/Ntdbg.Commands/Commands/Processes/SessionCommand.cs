@@ -39,7 +39,7 @@ public sealed class SessionCommand : ICommand
             .Select(g => new SessionInfo(g.Key, g.First().Session, g.Select(p => p.Address).ToList()))
             .ToList();
         uint? switched = null;
-        if (wanted == -1 || wanted == uint.MaxValue) s.ProcessMemory.Clear();
+        if (wanted == -1 || wanted == uint.MaxValue) KernelProcessList.ClearImplicit(s);
         else if (wanted is long id)
         {
             var session = sessions.FirstOrDefault(x => x.SessionId == id)

@@ -7,8 +7,8 @@ namespace Ntdbg.Commands.Commands.Stacks;
 /// !stacks [0|1|2] [Filter]: every kernel thread the target knows with its stack — 0 the top
 /// frame, 1 and 2 the whole stack — keeping only threads one of whose frames contains Filter
 /// (case-insensitive, e.g. "amdppm!" or "KeWaitForSingleObject"). The threads are those the
-/// dump lists (the bug-checking thread for triage dumps); walking every process's thread list
-/// comes with the kernel process model (issue 5).
+/// dump lists for triage dumps (the bug-checking thread); full and bitmap dumps walk every
+/// process's thread list (<see cref="KernelStacks"/>).
 /// </summary>
 [Command("!stacks", Summary = "Kernel threads and their stacks, filtered by a frame name", Usage = "!stacks [0|1|2] [Filter]")]
 public sealed class StacksCommand : ICommand
@@ -24,6 +24,8 @@ public sealed class StacksCommand : ICommand
             if (filter == null && word is "0" or "1" or "2") detail = word[0] - '0';
             else filter = word;
         }
+        // Full and bitmap dumps: every process's threads, from the process list.
+        if (Threads.KernelThreadContext.HasKernelObjects(s)) return KernelStacks.Run(s, detail, filter);
         var threads = new List<StacksThread>();
         foreach (var t in s.Target.Threads)
         {

@@ -12,9 +12,9 @@ namespace Ntdbg.Commands.Commands.Threads;
 /// !thread: the current thread in detail. User dumps: its TEB (stack base and limit from NT_TIB,
 /// client id, LastErrorValue, read at their documented offsets), name and stack. Kernel dumps: the
 /// bugcheck thread's KTHREAD (Cid, Teb, kernel stack bounds, read with the kernel's types) and its
-/// stack; other threads need the process/thread model (issue 5).
+/// stack for triage dumps; full and bitmap dumps show any thread (<see cref="KernelThreadCommand"/>).
 /// </summary>
-[Command("!thread", Summary = "The current thread: TEB or KTHREAD fields and its stack", Usage = "!thread [KThreadAddress]", Scope = CommandScope.User | CommandScope.Kernel)]
+[Command("!thread", Summary = "The current thread: TEB or KTHREAD fields and its stack", Usage = "!thread [-1|EThreadAddress] [Flags]", Scope = CommandScope.User | CommandScope.Kernel)]
 public sealed class ThreadDetailsCommand : ICommand
 {
     public const string NeedsModel = "!thread needs the kernel process/thread model (issue 5)";
@@ -26,7 +26,10 @@ public sealed class ThreadDetailsCommand : ICommand
         ulong? asked = context.Args.TryReadExpression();
         // -1 is WinDbg's "the current thread".
         if (asked is ulong minusOne && IsMinusOne(minusOne, s.PointerSize)) asked = null;
+        ulong? flags = s.IsKernel && !context.Args.AtEnd ? context.Args.TryReadExpression() : null;
         if (!context.Args.AtEnd) throw new CommandException($"!thread: unexpected '{context.Args.Rest}'");
+        // Full and bitmap dumps hold every thread's _ETHREAD: any thread, read with the kernel's types.
+        if (KernelThreadContext.HasKernelObjects(s)) return KernelThreadCommand.Details(s, asked, flags);
         var thread = s.CurrentThread ?? throw new CommandException("!thread: the dump has no threads");
         if (s.IsKernel)
         {

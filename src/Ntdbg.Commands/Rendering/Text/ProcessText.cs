@@ -24,5 +24,6 @@ public sealed class ProcessText : TextRenderer<ProcessResult>
         o.WriteLine($"    Image: {r.ImageFileName ?? "?"}");
         foreach (var n in r.Notes) o.WriteLine($"    {n}");
         o.WriteLine();
+        foreach (var t in r.Threads ?? []) TextRendering.Default.Render(t, o);
     }
 }

@@ -37,6 +37,9 @@ public sealed class KernelScenario
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
+    /// <summary>The running thread's _ETHREAD after <see cref="Write"/> (what KPRCB.CurrentThread names); 0 when no thread runs.</summary>
+    public ulong CurrentThreadAddress { get; private set; }
+
     /// <summary>The _EPROCESS addresses after <see cref="Build"/>, in list order.</summary>
     public IReadOnlyList<ulong> ProcessObjectAddresses { get; private set; } = [];
 
@@ -53,12 +56,14 @@ public sealed class KernelScenario
         s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
         s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
         BasicProcesses.AddTo(s);
+        BasicThreads.Add(s);
         return s;
     }
 
     /// <summary>The dump's bytes.</summary>
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
+        ThreadWriter.AddFunctions(this);
         // NtBuildLab's own RVA where the table has it, else a free spot in the image's .rdata.
         ulong buildLab = Layout.HasSymbol("NtBuildLab") ? KernelBase + Layout.Rva("NtBuildLab") : KernelBase + Image.RdataRva + 0x200;
         for (int i = 0; i < Drivers.Count; i++)
@@ -73,6 +78,7 @@ public sealed class KernelScenario
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers);
         ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes, Objects);
+        CurrentThreadAddress = ThreadWriter.Write(this);
         ProcessMemoryWriter.Write(this);
         UserSpaceWriter.ShareKernelHalves(this);
         var builder = new KernelDumpBuilder
