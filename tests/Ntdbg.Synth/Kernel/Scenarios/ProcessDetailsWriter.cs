@@ -12,7 +12,7 @@ public static class ProcessDetailsWriter
     /// <summary>Where the session structures go, one 1 MiB slot per session id.</summary>
     public const ulong SessionSpaces = 0xFFFF_A381_0000_0000;
     /// <summary>Each process's handle table and image name, one page per process.</summary>
-    public const ulong ProcessExtras = 0xFFFF_C08B_4000_0000;
+    public const ulong ProcessExtras = 0xFFFF_C08B_7000_0000; // clear of ThreadWriter's objects (…4000_0000) and pool (…4800_0000)
     public const string DevicePrefix = @"\Device\HarddiskVolume2";
 
     /// <summary>The _MM_SESSION_SPACE address of a session.</summary>
