@@ -15,7 +15,7 @@ public static class SynthProgram
     /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
     [
-        ("basic", "the kernel, HAL and 2 drivers; System and 7 processes linked at PsActiveProcessHead", KernelScenario.Basic),
+        ("basic", "the kernel, HAL and 2 drivers; System and 9 processes (sessions 0 and 1, each with its own address space) linked at PsActiveProcessHead, with threads; 2 processors", KernelScenario.Basic),
         ("bench-500", "the kernel benchmarks' machine: 500 processes with their own page tables and user pages, 2 MiB pages; use --memory 4G", BenchScenario.Make),
         ("seed-vm", "basic with the memory counters of the seed's !vm 1 (non-paged pool leak: 621,484 of 764,312 KB)", MemoryScenarios.SeedVm),
     ];

@@ -24,12 +24,15 @@ public sealed class DebugSession : IExpressionScope
         CurrentThreadIndex = Math.Clamp(target.CurrentThreadIndex, 0, Math.Max(0, target.Threads.Count - 1));
         Modules = new ModuleTable(target);
         SymbolTable = new SymbolManager(Modules.All, new ModuleSymbolLoader(target, Symbols));
-        _memory = new ImageOverlayMemory(target.Memory);
+        _memory = new ImageOverlayMemory(ProcessMemory = new ImplicitProcessMemory(target.Memory));
         SymbolTable.ModuleLoaded += MapStoredImage;
         SymbolTable.ModuleUnloaded += m => _memory.RemoveImage(m.Module.Base);
     }
 
     private readonly ImageOverlayMemory _memory;
+
+    /// <summary>The dump's memory with user addresses read through the implicit process's page tables (`.process`).</summary>
+    public ImplicitProcessMemory ProcessMemory { get; }
 
     // Code and .pdata the dump lacks come from the image the loader found in the symbol store.
     private void MapStoredImage(ModuleSymbols module)

@@ -76,7 +76,7 @@ public sealed class ProcessListTests
             var p = scenario.Processes[i];
             var g = blocks[i].Groups;
             Assert.Equal(scenario.ProcessObjectAddresses[i], Convert.ToUInt64(g[1].Value, 16));
-            Assert.Equal("none", g[2].Value);
+            Assert.Equal(p.SessionId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", g[2].Value);
             Assert.Equal(p.Pid, Convert.ToUInt64(g[3].Value, 16));
             Assert.Equal(p.ParentPid, Convert.ToUInt64(g[5].Value, 16));
             Assert.Equal(p.DirectoryTableBase, Convert.ToUInt64(g[6].Value, 16));

@@ -20,6 +20,7 @@ public sealed class PteCommand : ICommand
         ulong va = context.Args.ReadExpression();
         if (!context.Args.AtEnd) throw new CommandException($"!pte: unexpected '{context.Args.Rest}' (ranges and literal PTE addresses are not supported)");
         var selfMap = PageTables.ResolveSelfMap(context.Session, target, space);
-        return new PteResult(PageWalker.Walk(space, va, selfMap));
+        // A user address is walked in the implicit process's tables (.process); the self-map slot is the same in every process.
+        return new PteResult(PageWalker.Walk(context.Session.ProcessMemory.SpaceFor(va) ?? space, va, selfMap));
     }
 }

@@ -48,7 +48,9 @@ public sealed class DotThreadCommand : ICommand
         {
             if (thread.OwningProcess is not ulong owner || owner == 0)
                 throw new CommandException($".thread /p: the owning process of {address:x} is unknown: {string.Join("; ", thread.Notes)}");
-            s.ImplicitProcess = owner;
+            // Its page tables then translate user addresses too (as .process does); without them only the process is set.
+            try { Processes.KernelProcessList.MakeImplicit(s, owner, ".thread /p"); }
+            catch (CommandException) { s.ImplicitProcess = owner; }
         }
         return new DotThreadResult(s.PointerSize, address, process ? s.ImplicitProcess : null, reload);
     }

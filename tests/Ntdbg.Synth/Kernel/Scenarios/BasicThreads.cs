@@ -43,7 +43,7 @@ public static class BasicThreads
             return t;
         }
         var ps = s.Processes;
-        SyntheticProcess P(string image) => ps.Single(p => p.ImageName == image);
+        SyntheticProcess P(string image) => ps.First(p => p.ImageName == image); // the first of two csrss.exe (sessions 0 and 1)
 
         var system = P("System");
         T(system, false, "WrQueue", [.. Chain("KeRemoveQueueEx", "ExpWorkerThread"), .. SystemStart])

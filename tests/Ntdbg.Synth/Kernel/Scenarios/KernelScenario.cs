@@ -19,6 +19,7 @@ public sealed class KernelScenario
         Tables = new PageTableBuilder(Memory);
         Image = new KernelImageWriter(layout, KernelBase);
         Image.AddFunction("KeBugCheckEx", 0x28);
+        Objects = new KernelObjectWriter(Tables, layout, build, KernelBase, ProcessObjects);
     }
 
     /// <summary>ntoskrnl's image: headers, RSDS record, and the functions stacks run through (add them before <see cref="Write"/>).</summary>
@@ -28,6 +29,8 @@ public sealed class KernelScenario
     public int Build { get; }
     public SyntheticPhysicalMemory Memory { get; } = new();
     public PageTableBuilder Tables { get; }
+    /// <summary>Pool blocks with object headers for the kernel objects the scenario writes.</summary>
+    public KernelObjectWriter Objects { get; }
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
@@ -82,9 +85,7 @@ public sealed class KernelScenario
         s.Drivers.Add(new SyntheticDriver("hal.dll", 0xfffff80479440000, 0x6000, 0x1a7be8e9, 0xce9f));
         s.Drivers.Add(new SyntheticDriver("Ntfs.sys", 0xfffff8047a200000, 0x2b0000, 0x3a1c5e21, 0x2b9a11));
         s.Drivers.Add(new SyntheticDriver("amdppm.sys", 0xfffff8048b580000, 0x3b000, 0xc9c03000, 0x38e6b));
-        string[] names = ["System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe", "svchost.exe", "explorer.exe"];
-        for (int i = 0; i < names.Length; i++)
-            s.Processes.Add(new SyntheticProcess(i == 0 ? 4UL : 0x100UL + 4 * (ulong)i, i == 0 ? 0 : i <= 1 ? 4UL : 0x104UL, names[i], 0x1ad000 + 0x1000 * (ulong)i));
+        BasicProcesses.AddTo(s);
         BasicThreads.Add(s);
         return s;
     }
@@ -102,13 +103,15 @@ public sealed class KernelScenario
         ulong buildLab = BuildLabWriter.Write(this);
         Tables.AllocateAndMap(ModuleEntries, 2);
         KernelStructWriter.WriteModuleList64(Tables, PsLoadedModuleList, ModuleEntries, Drivers, layout: Layout);
-        ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes);
+        ProcessObjectAddresses = ProcessListWriter.Write(Tables, Layout, PsActiveProcessHead, ProcessObjects, Processes, Objects);
         CurrentThreadAddress = ThreadWriter.Write(this);
+        ProcessMemoryWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);
         KernelGlobalsWriter.Write(this);
+        UserSpaceWriter.ShareKernelHalves(this); // after every kernel mapping: each process copies the kernel half
         KdbgKeys = EncodeKdbg ? KernelGlobalsWriter.EncodeKdbg(this) : null; // last: it encodes the finished block
         var builder = new KernelDumpBuilder
         {

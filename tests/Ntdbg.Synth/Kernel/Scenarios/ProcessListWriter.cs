@@ -10,25 +10,32 @@ namespace Ntdbg.Synth.Kernel.Scenarios;
 public static class ProcessListWriter
 {
     /// <summary>Writes the list; returns each process's _EPROCESS address, in list order.</summary>
-    public static IReadOnlyList<ulong> Write(PageTableBuilder pt, IsfLayout layout, ulong headVa, ulong firstObjectVa, IReadOnlyList<SyntheticProcess> processes)
+    public static IReadOnlyList<ulong> Write(PageTableBuilder pt, IsfLayout layout, ulong headVa, ulong firstObjectVa, IReadOnlyList<SyntheticProcess> processes,
+        KernelObjectWriter? objects = null)
     {
         ulong size = layout.SizeOf("_EPROCESS");
         ulong stride = (size + 0xfff) & ~0xfffUL; // one object per page run: simple and never overlapping
         ulong links = layout.OffsetOf("_EPROCESS", "ActiveProcessLinks");
-        var objects = new List<ulong>();
+        var addresses = new List<ulong>();
         for (int i = 0; i < processes.Count; i++)
         {
+            // With an object writer each _EPROCESS sits in a 'Proc' pool block after its object header.
+            if (objects != null)
+            {
+                addresses.Add(objects.Allocate("Process", size, "Proc"));
+                continue;
+            }
             ulong va = firstObjectVa + (ulong)i * stride;
             pt.AllocateAndMap(va, (int)(stride / 0x1000));
-            objects.Add(va);
+            addresses.Add(va);
         }
-        ulong Link(int i) => i < 0 || i >= objects.Count ? headVa : objects[i] + links;
-        pt.WriteVirtualUInt64(headVa, Link(objects.Count > 0 ? 0 : -1));
-        pt.WriteVirtualUInt64(headVa + 8, Link(objects.Count - 1));
+        ulong Link(int i) => i < 0 || i >= addresses.Count ? headVa : addresses[i] + links;
+        pt.WriteVirtualUInt64(headVa, Link(addresses.Count > 0 ? 0 : -1));
+        pt.WriteVirtualUInt64(headVa + 8, Link(addresses.Count - 1));
         for (int i = 0; i < processes.Count; i++)
         {
             var p = processes[i];
-            ulong va = objects[i];
+            ulong va = addresses[i];
             pt.WriteVirtualUInt64(va + links, Link(i + 1));
             pt.WriteVirtualUInt64(va + links + 8, Link(i - 1));
             pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "UniqueProcessId"), p.Pid);
@@ -38,6 +45,6 @@ public static class ProcessListWriter
             Encoding.ASCII.GetBytes(p.ImageName, 0, Math.Min(p.ImageName.Length, 14), name, 0);
             pt.WriteVirtual(va + layout.OffsetOf("_EPROCESS", "ImageFileName"), name);
         }
-        return objects;
+        return addresses;
     }
 }
