@@ -40,6 +40,9 @@ public sealed class KernelScenario
     /// <summary>The header settings of the last <see cref="Write"/> (streaming writers reuse them).</summary>
     public KernelDumpBuilder? DumpBuilder { get; private set; }
 
+    /// <summary>Whether to map the 2 MiB, 1 GiB, transition, page-file and demand-zero pages of <see cref="PageVarietyWriter"/> (its 1 GiB page needs 2 GiB of RAM).</summary>
+    public bool PageVariety { get; set; } = true;
+
     /// <summary>How many processors the machine has (the dump header's NumberProcessors, nt!KiProcessorBlock's entries).</summary>
     public uint ProcessorCount { get; set; } = 2;
 

@@ -8,6 +8,6 @@ public static class ProcessMemoryWriter
         s.Objects.WriteTypeTable();
         ProcessDetailsWriter.Write(s);
         UserSpaceWriter.Write(s);
-        PageVarietyWriter.Write(s);
+        if (s.PageVariety) PageVarietyWriter.Write(s);
     }
 }
