@@ -50,6 +50,16 @@ public sealed class VolatilityOracleTests
             Assert.Equal(scenario.Processes.Select(p => (p.Pid, p.ParentPid, p.ImageName)),
                 processes.Select(r => (r.GetProperty("PID").GetUInt64(), r.GetProperty("PPID").GetUInt64(), r.GetProperty("ImageFileName").GetString()!)));
             Assert.Equal(scenario.ProcessObjectAddresses.Select(a => a & Volatility.AddressMask), processes.Select(r => r.GetProperty("Offset(V)").GetUInt64()));
+            // Threads (ActiveThreads), the session (EPROCESS.Session → _MM_SESSION_SPACE.SessionId) and CreateTime, as Volatility reads them.
+            Assert.Equal(scenario.Processes.Select(p => (ulong)p.Threads.Count), processes.Select(r => r.GetProperty("Threads").GetUInt64()));
+            Assert.Equal(scenario.Processes.Select(p => p.SessionId), processes.Select(r => r.GetProperty("SessionId").ValueKind == JsonValueKind.Null ? (uint?)null : r.GetProperty("SessionId").GetUInt32()));
+            Assert.Equal(scenario.Processes.Select(p => DateTimeOffset.FromFileTime((long)p.CreateTime).ToUnixTimeSeconds()),
+                processes.Select(r => DateTimeOffset.Parse(r.GetProperty("CreateTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds()));
+
+            // Every thread on the processes' thread lists: its _ETHREAD, process, id and start address.
+            var threads = Volatility.Run(dump, isf, dir, "windows.threads");
+            Assert.Equal(scenario.Processes.SelectMany(p => p.Threads.Select(t => (t.Address & Volatility.AddressMask, p.Pid, t.Tid, t.StartAddress & Volatility.AddressMask))),
+                threads.Select(r => (r.GetProperty("Offset").GetUInt64(), r.GetProperty("PID").GetUInt64(), r.GetProperty("TID").GetUInt64(), r.GetProperty("StartAddress").GetUInt64())));
 
             var modules = Volatility.Run(dump, isf, dir, "windows.modules");
             Assert.Equal(scenario.Drivers.Select(d => (d.Base & Volatility.AddressMask, (ulong)d.Size, d.FileName)),
