@@ -31,8 +31,9 @@ public sealed class KernelImageWriter
     private readonly IsfLayout _layout;
     private readonly List<(SyntheticFunction Function, string? Callee)> _functions = [];
 
-    public KernelImageWriter(IsfLayout layout, ulong imageBase, uint timeDateStamp = 0x5f8a7d3e)
+    public KernelImageWriter(IsfLayout layout, ulong imageBase, uint timeDateStamp = 0x5f8a7d3e, int build = 19041)
     {
+        Build = build;
         _layout = layout;
         ImageBase = imageBase;
         TimeDateStamp = timeDateStamp;
@@ -40,6 +41,8 @@ public sealed class KernelImageWriter
     }
 
     public ulong ImageBase { get; }
+    /// <summary>The Windows build, for the OS version in the optional header.</summary>
+    public int Build { get; }
     public uint TimeDateStamp { get; }
 
     /// <summary>Where the image's debug directory, RSDS record and UNWIND_INFO go.</summary>
@@ -174,6 +177,10 @@ public sealed class KernelImageWriter
             SizeOfImage = SizeOfImage,
             DllCharacteristics = 0x160,
         };
+        // The kernel's own version in its optional header: 6.1 (7601), 6.3 (9600), 10.0 after.
+        (ushort major, ushort minor) = Build switch { < 9200 => ((ushort)6, (ushort)1), < 10240 => ((ushort)6, (ushort)3), _ => ((ushort)10, (ushort)0) };
+        pe.MajorOperatingSystemVersion = pe.MajorSubsystemVersion = major;
+        pe.MinorOperatingSystemVersion = pe.MinorSubsystemVersion = minor;
         // One code section over every RVA the table names (code and data alike: the real section
         // boundaries are not in the table), then the image's own read-only data and .pdata.
         AddVirtualSection(pe, ".text", 0x1000, RdataRva - 0x1000, 0x68000020);

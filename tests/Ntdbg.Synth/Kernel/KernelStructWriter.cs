@@ -74,7 +74,7 @@ public static class KernelStructWriter
             BinaryPrimitives.WriteUInt64LittleEndian(s[(fields.Links + 8)..], blink);
             BinaryPrimitives.WriteUInt64LittleEndian(s[fields.DllBase..], d.Base);
             BinaryPrimitives.WriteUInt32LittleEndian(s[fields.SizeOfImage..], d.Size);
-            string full = @"\SystemRoot\system32\drivers\" + d.FileName;
+            string full = ImagePath(d.FileName);
             stringsVa = WriteUnicodeString(pt, s[fields.FullDllName..], stringsVa, full);
             stringsVa = WriteUnicodeString(pt, s[fields.BaseDllName..], stringsVa, d.FileName);
             if (fields.CheckSum is int checkSum) BinaryPrimitives.WriteUInt32LittleEndian(s[checkSum..], d.CheckSum);
@@ -102,6 +102,10 @@ public static class KernelStructWriter
             pt.WriteVirtual(arrayVa + (ulong)i * 0x28, e);
         }
     }
+
+    /// <summary>Where Windows loads a kernel module from: the kernel and HAL from system32, drivers from system32\drivers.</summary>
+    public static string ImagePath(string fileName) =>
+        fileName.EndsWith(".sys", StringComparison.OrdinalIgnoreCase) ? @"\SystemRoot\system32\drivers\" + fileName : @"\SystemRoot\system32\" + fileName;
 
     private static ulong WriteUnicodeString(PageTableBuilder pt, Span<byte> field, ulong bufferVa, string text)
     {

@@ -137,7 +137,7 @@ public sealed class SyntheticKernelDumpTests
             var d = S.Drivers[i];
             var m = t.Modules[i];
             Assert.Equal((d.Base, (ulong)d.Size, d.TimeDateStamp, d.CheckSum), (m.Base, m.Size, m.TimeDateStamp, m.CheckSum));
-            Assert.Equal(@"\SystemRoot\system32\drivers\" + d.FileName, m.ImagePath);
+            Assert.Equal(KernelStructWriter.ImagePath(d.FileName), m.ImagePath);
         }
         Assert.Equal("nt", t.Modules[0].Name);
         Assert.Equal("hal", t.Modules[1].Name);

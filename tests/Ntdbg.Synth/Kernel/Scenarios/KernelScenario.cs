@@ -17,7 +17,7 @@ public sealed class KernelScenario
         Layout = layout;
         Build = build;
         Tables = new PageTableBuilder(Memory);
-        Image = new KernelImageWriter(layout, KernelBase);
+        Image = new KernelImageWriter(layout, KernelBase, build: build);
         Image.AddFunction("KeBugCheckEx", 0x28);
         Objects = new KernelObjectWriter(Tables, layout, build, KernelBase, ProcessObjects);
     }
