@@ -3,7 +3,7 @@
 # usage: tools/volatility-validate.sh <volatility3 checkout> [output folder]
 # Writes basic-<build>-<format>-<kdbg>.dmp for the 7 builds x full/bitmap x KDBG plain/encoded
 # (encoded from 9600 on, as Windows 8+ keeps it) with ./ntdbg-synth, runs
-# windows.info, windows.pslist and windows.modules on each (Volatility is only invoked, from the
+# windows.info, windows.pslist, windows.modules and windows.threads on each (Volatility is only invoked, from the
 # checkout you give; nothing of it is part of this repository), keeps each plugin's output in the
 # output folder and prints one summary line per dump. Needs python3 with pefile
 # (Debian: python3-pefile); PYTHON overrides the interpreter, NTDBG_ISF the ISF folder.
@@ -27,15 +27,16 @@ for build in 7601 9600 14393 17763 19041 20348 22000; do
     for kdbg in $kdbgs; do
       name="basic-$build-$format-$kdbg"
       "$root/ntdbg-synth" basic --build "$build" --format "$format" --kdbg "$kdbg" --isf "$isf" -o "$out/$name.dmp" > /dev/null
-      for plugin in windows.info windows.pslist windows.modules; do
+      for plugin in windows.info windows.pslist windows.modules windows.threads; do
         if ! "$python" "$vol" -q --offline --cache-path "$out/cache" -s "$isf" -f "$out/$name.dmp" -r csv "$plugin" > "$out/$name.$plugin.csv" 2> "$out/$name.$plugin.err"; then
           status=1
         fi
       done
       processes=$(tail -n +2 "$out/$name.windows.pslist.csv" | grep -c . || true)
       modules=$(tail -n +2 "$out/$name.windows.modules.csv" | grep -c . || true)
+      threads=$(tail -n +2 "$out/$name.windows.threads.csv" | grep -c . || true)
       symbols=$(grep -o '[0-9A-F]\{32\}-[0-9]*' "$out/$name.windows.info.csv" | head -1 || true)
-      printf '%-6s %-7s %-8s symbols %-36s processes %2s modules %2s\n' "$build" "$format" "$kdbg" "${symbols:-none}" "$processes" "$modules"
+      printf '%-6s %-7s %-8s symbols %-36s processes %2s modules %2s threads %2s\n' "$build" "$format" "$kdbg" "${symbols:-none}" "$processes" "$modules" "$threads"
     done
   done
 done
