@@ -115,22 +115,18 @@ public sealed class ProcessCommand : ICommand
             fields.Read(eprocess, address, "InheritedFromUniqueProcessId"),
             fields.Read(eprocess, address, "Pcb.DirectoryTableBase"),
             objectTable,
-            HandleCount(fields, objectTable, notes),
+            HandleCount(s, fields, objectTable, notes),
             fields.ReadAnsi(eprocess, address, "ImageFileName"),
             notes);
     }
 
-    private static ulong? HandleCount(KernelFields fields, ulong? objectTable, List<string> notes)
+    private static ulong? HandleCount(DebugSession s, KernelFields fields, ulong? objectTable, List<string> notes)
     {
         if (objectTable is not ulong table || table == 0) return objectTable == 0 ? 0 : null;
         var type = fields.Type("_HANDLE_TABLE");
         if (type == null) return null;
-        if (!KernelFields.Has(type, "HandleCount"))
-        {
-            // Windows 8.1 dropped the counter: the count is the table's in-use entries, a walk not done yet.
-            notes.Add($"HandleCount: this kernel's _HANDLE_TABLE has no HandleCount field; counting the entries of the table at {Hex.Pointer(table, 8)} needs the handle table walk (issue 5)");
-            return null;
-        }
+        // Windows 8.1 dropped the counter: the count is the table's in-use entries.
+        if (!KernelFields.Has(type, "HandleCount")) return HandleTableWalker.Count(s, fields, type, table, notes);
         return fields.Read(type, table, "HandleCount");
     }
 }
