@@ -17,8 +17,8 @@ public static class HandleTableWriter
     public const int TwoPageProcess = 1;
     private const int EntriesPerPage = 256;
 
-    /// <summary>The handle count process <paramref name="index"/> gets (differs per process).</summary>
-    public static uint HandleCount(int index) => 0x20 + 7 * (uint)index;
+    /// <summary>The handle count process <paramref name="index"/> gets: differs between the first 30 processes, and always fits one page (at most 255 entries).</summary>
+    public static uint HandleCount(int index) => 0x20 + 7 * (uint)(index % 30);
 
     /// <summary>The level-0 page <paramref name="page"/> of process <paramref name="index"/>'s table.</summary>
     public static ulong LevelZeroPage(int index, int page) => HandleTablePages + (ulong)index * 0x4000 + 0x1000 * (ulong)(page + 1);
