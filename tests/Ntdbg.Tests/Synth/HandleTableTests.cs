@@ -11,7 +11,7 @@ namespace Ntdbg.Tests.Synth;
 
 /// <summary>
 /// `!process 0 0` HandleCount for every build × full/bitmap: each process's handle table holds a
-/// different number of in-use entries (one process's table has two levels), written by the
+/// different number of in-use entries (one process's table has two levels, one three), written by the
 /// synthesizer from the ISF layout; Windows 7's count is its _HANDLE_TABLE.HandleCount, later
 /// kernels' is the walk. A table page left out of the dump gives `?` and says which page.
 /// </summary>
@@ -47,21 +47,30 @@ public sealed class HandleTableTests
     [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
     public void AMissingTablePageGivesQuestionMarkAndSaysWhy(int build, KernelDumpBuilder.Layout format)
     {
-        int victim = HandleTableWriter.TwoPageProcess;
-        ulong page = HandleTableWriter.LevelZeroPage(victim, 1);
-        var (scenario, text) = Run0(build, format, s => s.Tables.SetPte(page, 0));
+        // The two-level table loses its second entry page, the three-level one its level-1 page.
+        int two = HandleTableWriter.TwoPageProcess, three = HandleTableWriter.ThreeLevelProcess;
+        ulong entries = HandleTableWriter.LevelZeroPage(two, 1), middle = HandleTableWriter.MiddlePage(three);
+        var (scenario, text) = Run0(build, format, s =>
+        {
+            s.Tables.SetPte(entries, 0);
+            s.Tables.SetPte(middle, 0);
+        });
         var counts = Counts(text);
-        string got = counts[scenario.ProcessObjectAddresses[victim]];
         if (scenario.Layout.HasField("_HANDLE_TABLE", "HandleCount"))
         {
-            // Windows 7 keeps the counter: no walk, so the missing page does not matter.
-            Assert.Equal($"{scenario.Processes[victim].HandleCount}.", got);
+            // Windows 7 keeps the counter: no walk, so the missing pages do not matter.
+            Assert.Equal($"{scenario.Processes[two].HandleCount}.", counts[scenario.ProcessObjectAddresses[two]]);
+            Assert.Equal($"{scenario.Processes[three].HandleCount}.", counts[scenario.ProcessObjectAddresses[three]]);
             return;
         }
-        Assert.Equal("?", got);
-        Assert.Contains($"level-0 page at {page >> 32:x8}`{page & 0xffffffff:x8} is not in the dump", text);
+        Assert.Equal("?", counts[scenario.ProcessObjectAddresses[two]]);
+        Assert.Equal("?", counts[scenario.ProcessObjectAddresses[three]]);
+        Assert.Contains($"level-0 page at {Backtick(entries)} is not in the dump", text);
+        Assert.Contains($"level-1 page at {Backtick(middle)} is not in the dump", text);
         // The other processes' tables are whole.
         for (int i = 0; i < scenario.Processes.Count; i++)
-            if (i != victim) Assert.Equal($"{scenario.Processes[i].HandleCount}.", counts[scenario.ProcessObjectAddresses[i]]);
+            if (i != two && i != three) Assert.Equal($"{scenario.Processes[i].HandleCount}.", counts[scenario.ProcessObjectAddresses[i]]);
     }
+
+    private static string Backtick(ulong address) => $"{address >> 32:x8}`{address & 0xffffffff:x8}";
 }
