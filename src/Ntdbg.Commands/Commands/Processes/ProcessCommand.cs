@@ -10,17 +10,16 @@ namespace Ntdbg.Commands.Commands.Processes;
 
 /// <summary>
 /// !process: a kernel process's summary (Cid, Peb, parent, DirBase, handle table, image name),
-/// read from its _EPROCESS with the kernel's types. Only the current process (the bugcheck
-/// thread's) is known until the process list is walked (issue 5); a triage dump never holds
-/// that list.
+/// read from its _EPROCESS with the kernel's types. Full and bitmap dumps walk the process list
+/// and read any process; a triage dump holds only the current process (the bugcheck thread's).
 /// </summary>
 [Command("!process", Summary = "The current kernel process: EPROCESS fields", Usage = "!process [-1|0|EProcessAddress] [Flags]", Scope = CommandScope.User | CommandScope.Kernel)]
 public sealed class ProcessCommand : ICommand
 {
     public const string KernelOnly = "!process is a kernel-mode command: this is a user-mode dump (use | for its process)";
-    public const string NoProcessList = "A triage dump does not hold the process list: only the current process is known (walking the list comes with full dumps, issue 5)";
-    public const string NoThreadList = "A triage dump does not hold the process's thread list: only the bugcheck thread is known, see !thread (walking the list comes with full dumps, issue 5)";
-    public const string NeedsModel = "!process needs the kernel process/thread model for processes other than the current one (issue 5)";
+    public const string NoProcessList = "A triage dump does not hold the process list: only the current process is known (a full or kernel memory dump lists every process)";
+    public const string NoThreadList = "A triage dump does not hold the process's thread list: only the bugcheck thread is known, see !thread (a full or kernel memory dump lists every thread)";
+    public const string NeedsModel = "A triage dump holds only the current process: use !process -1 for it (a full or kernel memory dump holds every process)";
 
     public object? Execute(CommandContext context)
     {
@@ -115,22 +114,18 @@ public sealed class ProcessCommand : ICommand
             fields.Read(eprocess, address, "InheritedFromUniqueProcessId"),
             fields.Read(eprocess, address, "Pcb.DirectoryTableBase"),
             objectTable,
-            HandleCount(fields, objectTable, notes),
+            HandleCount(s, fields, objectTable, notes),
             fields.ReadAnsi(eprocess, address, "ImageFileName"),
             notes);
     }
 
-    private static ulong? HandleCount(KernelFields fields, ulong? objectTable, List<string> notes)
+    private static ulong? HandleCount(DebugSession s, KernelFields fields, ulong? objectTable, List<string> notes)
     {
         if (objectTable is not ulong table || table == 0) return objectTable == 0 ? 0 : null;
         var type = fields.Type("_HANDLE_TABLE");
         if (type == null) return null;
-        if (!KernelFields.Has(type, "HandleCount"))
-        {
-            // Windows 8.1 dropped the counter: the count is the table's in-use entries, a walk not done yet.
-            notes.Add($"HandleCount: this kernel's _HANDLE_TABLE has no HandleCount field; counting the entries of the table at {Hex.Pointer(table, 8)} needs the handle table walk (issue 5)");
-            return null;
-        }
+        // Windows 8.1 dropped the counter: the count is the table's in-use entries.
+        if (!KernelFields.Has(type, "HandleCount")) return HandleTableWalker.Count(s, fields, type, table, notes);
         return fields.Read(type, table, "HandleCount");
     }
 }

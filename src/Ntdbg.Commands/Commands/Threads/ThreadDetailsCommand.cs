@@ -17,7 +17,7 @@ namespace Ntdbg.Commands.Commands.Threads;
 [Command("!thread", Summary = "The current thread: TEB or KTHREAD fields and its stack", Usage = "!thread [-1|EThreadAddress] [Flags]", Scope = CommandScope.User | CommandScope.Kernel)]
 public sealed class ThreadDetailsCommand : ICommand
 {
-    public const string NeedsModel = "!thread needs the kernel process/thread model (issue 5)";
+    public const string NeedsModel = "A triage dump holds only the bugcheck thread: use !thread -1 for it (a full or kernel memory dump holds every thread)";
     private const int StackFrames = 256;
 
     public object? Execute(CommandContext context)

@@ -18,6 +18,6 @@ public sealed class StacksText : TextRenderer<StacksResult>
         }
         o.WriteLine();
         o.WriteLine($"Threads Processed: {r.ThreadsKnown}{(r.Filter != null ? $" (shown: {r.Threads.Count}, filter \"{r.Filter}\")" : "")}");
-        o.WriteLine("(threads are the ones the dump lists; every process's thread list comes with issue 5)");
+        o.WriteLine("(a triage dump lists only the threads it holds; a full or kernel memory dump lists every process's threads)");
     }
 }

@@ -2,7 +2,7 @@ namespace Ntdbg.Synth.Kernel.Scenarios;
 
 /// <summary>
 /// The _EPROCESS fields beyond the list entry, each at the build's ISF offset: Peb, CreateTime,
-/// ObjectTable (a _HANDLE_TABLE, with HandleCount where the build's table has the counter),
+/// ObjectTable (a _HANDLE_TABLE, see <see cref="HandleTableWriter"/>),
 /// SeAuditProcessCreationInfo.ImageFileName (an _OBJECT_NAME_INFORMATION with the NT path), and
 /// the sessions: one _MM_SESSION_SPACE per session id, its ProcessList linking the members'
 /// SessionProcessLinks, and each member's Session pointing at it.
@@ -18,9 +18,6 @@ public static class ProcessDetailsWriter
     /// <summary>The _MM_SESSION_SPACE address of a session.</summary>
     public static ulong SessionAddress(uint sessionId) => SessionSpaces + sessionId * 0x10_0000UL;
 
-    /// <summary>HandleCount the scenario writes for process <paramref name="index"/> (builds whose _HANDLE_TABLE has the field).</summary>
-    public static uint HandleCount(int index) => 0x20 + 7 * (uint)index;
-
     public static void Write(KernelScenario s)
     {
         var layout = s.Layout;
@@ -34,8 +31,7 @@ public static class ProcessDetailsWriter
             ulong extras = ProcessExtras + (ulong)i * 0x1000;
             pt.AllocateAndMap(extras, 1);
             pt.WriteVirtualUInt64(e + layout.OffsetOf("_EPROCESS", "ObjectTable"), extras);
-            if (layout.HasField("_HANDLE_TABLE", "HandleCount"))
-                pt.WriteVirtual(extras + layout.OffsetOf("_HANDLE_TABLE", "HandleCount"), BitConverter.GetBytes(HandleCount(i)));
+            HandleTableWriter.Write(s, i, extras);
             if (p.ImagePath.Length > 0)
             {
                 // _OBJECT_NAME_INFORMATION is a UNICODE_STRING followed by its characters.

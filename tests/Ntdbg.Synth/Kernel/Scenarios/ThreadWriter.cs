@@ -12,6 +12,7 @@ namespace Ntdbg.Synth.Kernel.Scenarios;
 /// </summary>
 public static class ThreadWriter
 {
+    /// <summary>A region no object is written to (threads are pool blocks of <see cref="KernelScenario.Objects"/>, after the processes); tests use it as an address the dump lacks.</summary>
     public const ulong ThreadObjects = 0xffffc08b40000000;
     public const ulong PoolStart = 0xffffc08b48000000;
     public const ulong KernelStacks = 0xffffd00040000000;
@@ -61,7 +62,8 @@ public static class ThreadWriter
         foreach (var p in s.Processes)
             foreach (var t in p.Threads)
             {
-                t.Address = ThreadObjects + (ulong)index * 0x1000;
+                // A pool block with the 'Thre' tag and a "Thread" object header, as ObCreateObject makes it.
+                t.Address = s.Objects.Allocate("Thread", s.Layout.SizeOf("_ETHREAD"), "Thre");
                 t.StackBase = KernelStacks + (ulong)index * StackStride + StackSize;
                 index++;
             }
@@ -90,7 +92,6 @@ public static class ThreadWriter
         var l = s.Layout;
         var pt = s.Tables;
         ulong et = t.Address;
-        pt.AllocateAndMap(et, (int)((l.SizeOf("_ETHREAD") + 0xfff) / 0x1000));
         pt.WriteVirtual(et + Kt(l, "Header.Type"), [6]); // ThreadObject
         pt.WriteVirtual(et + Kt(l, "Header.Size"), [(byte)(l.SizeOf("_KTHREAD") / 4)]);
         pt.WriteVirtualUInt64(et + l.OffsetOf("_ETHREAD", "Cid.UniqueProcess"), p.Pid);
