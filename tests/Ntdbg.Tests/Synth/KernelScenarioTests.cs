@@ -36,6 +36,18 @@ public sealed class KernelScenarioTests
         var session = new DebugSession(target, isf);
 
         Assert.Equal(scenario.Drivers.Select(d => d.Base), target.Modules.Select(m => m.Base));
+        // `lm`: one line per driver, sorted by base: start, end (base + SizeOfImage) and the module name (nt for the kernel).
+        var lm = Regex.Matches(Run.Text(target, "lm", session), @"^([0-9a-f]{8})`([0-9a-f]{8}) ([0-9a-f]{8})`([0-9a-f]{8})\s+(\S+)", RegexOptions.Multiline);
+        var expected = scenario.Drivers.OrderBy(d => d.Base).ToList();
+        Assert.Equal(expected.Count, lm.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var g = lm[i].Groups;
+            Assert.Equal(expected[i].Base, Convert.ToUInt64(g[1].Value + g[2].Value, 16));
+            Assert.Equal(expected[i].Base + expected[i].Size, Convert.ToUInt64(g[3].Value + g[4].Value, 16));
+            string name = expected[i].Base == KernelScenario.KernelBase ? "nt" : Path.GetFileNameWithoutExtension(expected[i].FileName);
+            Assert.Equal(name, g[5].Value);
+        }
         string lmi = Run.Text(target, "!lmi nt", session);
         Assert.Contains(scenario.Layout.PdbKey.Split('-')[0], lmi.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
