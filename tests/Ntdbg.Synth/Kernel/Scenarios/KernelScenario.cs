@@ -55,6 +55,9 @@ public sealed class KernelScenario
     /// <summary>After <see cref="Write"/>: by `!vm` label, the counters this build's kernel could hold.</summary>
     public IReadOnlyDictionary<string, ulong> WrittenMemoryCounters { get; private set; } = new Dictionary<string, ulong>();
 
+    /// <summary>The pool tags nt!PoolTrackTable holds (what `!poolused` shows); empty writes no table.</summary>
+    public List<SyntheticPoolTag> PoolTags { get; } = [.. SyntheticPoolTag.Ordinary];
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
@@ -110,6 +113,7 @@ public sealed class KernelScenario
         CurrentThreadAddress = ThreadWriter.Write(this);
         ProcessMemoryWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
+        PoolTrackerWriter.Write(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Ntdbg.Commands.Engine;
+
+namespace Ntdbg.Commands.Commands.Pool;
+
+/// <summary>
+/// !poolused [Flags [TagString]] [/t N]: pool use per tag from nt!PoolTrackTable. Flags (hex):
+/// 2 sorts by non-paged bytes, 4 by paged bytes, otherwise by tag; /t N keeps the first N rows;
+/// TagString filters case-sensitively with * and ? wildcards. The totals cover every tag.
+/// </summary>
+[Command("!poolused", Summary = "Pool memory use by pool tag", Usage = "!poolused [/t N] [Flags [TagString]]", Scope = CommandScope.Kernel)]
+public sealed class PoolUsedCommand : ICommand
+{
+    public const string SessionPoolMissing = "Flag 8 (session pool) is not supported yet: the standard pool is shown";
+
+    public object? Execute(CommandContext context)
+    {
+        var (flags, top, pattern) = Parse(context.Args.Rest);
+        if ((flags & 6) == 6) throw new CommandException("!poolused: flags 2 and 4 cannot be used together");
+        var notes = new List<string>();
+        if ((flags & 8) != 0) notes.Add(SessionPoolMissing);
+        var all = new PoolTrackTableReader(context.Session).Read(notes);
+        var sort = (flags & 2) != 0 ? PoolUsedSort.NonPagedBytes : (flags & 4) != 0 ? PoolUsedSort.PagedBytes : PoolUsedSort.Tag;
+        IEnumerable<PoolTagUsage> rows = all.Where(r => pattern == null || TagPattern.Matches(pattern, r.Tag));
+        rows = sort switch
+        {
+            PoolUsedSort.NonPagedBytes => rows.OrderByDescending(r => r.NonPagedBytes).ThenBy(r => r.Tag, StringComparer.Ordinal),
+            PoolUsedSort.PagedBytes => rows.OrderByDescending(r => r.PagedBytes).ThenBy(r => r.Tag, StringComparer.Ordinal),
+            _ => rows.OrderBy(r => r.Tag, StringComparer.Ordinal),
+        };
+        if (top is int n) rows = rows.Take(n);
+        return new PoolUsedResult(sort, [.. rows],
+            all.Sum(r => r.NonPagedAllocs), all.Aggregate(0UL, (a, r) => a + r.NonPagedBytes),
+            all.Sum(r => r.PagedAllocs), all.Aggregate(0UL, (a, r) => a + r.PagedBytes), notes);
+    }
+
+    // "/t5", "/t 5" anywhere; then Flags (hex) and TagString by position, as WinDbg reads them.
+    private static (ulong Flags, int? Top, string? Pattern) Parse(string text)
+    {
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        ulong flags = 0;
+        int? top = null;
+        string? pattern = null;
+        int positional = 0;
+        for (int i = 0; i < words.Length; i++)
+        {
+            string w = words[i];
+            if (w.StartsWith("/t", StringComparison.OrdinalIgnoreCase) || w.StartsWith("-t", StringComparison.OrdinalIgnoreCase))
+            {
+                string count = w.Length > 2 ? w[2..] : i + 1 < words.Length ? words[++i] : throw new CommandException("!poolused: /t needs a count");
+                if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int c)) throw new CommandException($"!poolused: bad /t count '{count}'");
+                top = c;
+            }
+            else if (positional++ == 0)
+            {
+                string hex = w.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? w[2..] : w;
+                if (!ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out flags)) throw new CommandException($"!poolused: bad flags '{w}'");
+            }
+            else if (positional == 2) pattern = w;
+            else throw new CommandException($"!poolused: unexpected argument '{w}'");
+        }
+        return (flags, top, pattern);
+    }
+}
