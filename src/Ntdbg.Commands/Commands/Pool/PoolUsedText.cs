@@ -1,6 +1,6 @@
 namespace Ntdbg.Commands.Commands.Pool;
 
-/// <summary>WinDbg's !poolused layout: sort line, "Pool Used:", the NonPaged/Paged column header, one row per tag, TOTAL.</summary>
+/// <summary>WinDbg's !poolused layout: sort line, the NonPaged/Paged column header (widths of the seed's `!poolused /t5 2`), one row per tag, TOTAL.</summary>
 public sealed class PoolUsedText : Rendering.Text.TextRenderer<PoolUsedResult>
 {
     protected override void Render(PoolUsedResult r, TextWriter o)
@@ -9,16 +9,16 @@ public sealed class PoolUsedText : Rendering.Text.TextRenderer<PoolUsedResult>
         {
             PoolUsedSort.NonPagedBytes => " Sorting by NonPaged Pool Consumed",
             PoolUsedSort.PagedBytes => " Sorting by Paged Pool Consumed",
-            _ => "   Sorting by  Tag",
+            _ => " Sorting by Tag",
         });
         o.WriteLine();
-        o.WriteLine("  Pool Used:");
-        o.WriteLine("            NonPaged            Paged");
-        o.WriteLine(" Tag    Allocs     Used    Allocs     Used");
-        foreach (var t in r.Tags)
-            o.WriteLine($" {t.Tag}{t.NonPagedAllocs,9}{t.NonPagedBytes,9}{t.PagedAllocs,10}{t.PagedBytes,9}{Describe(t)}");
+        o.WriteLine($" {"NonPaged",27}{"Paged",24}");
+        o.WriteLine($" Tag {"Allocs",10}{"Used",13}{"Allocs",11}{"Used",13}");
         o.WriteLine();
-        o.WriteLine($" TOTAL{r.TotalNonPagedAllocs,8}{r.TotalNonPagedBytes,9}{r.TotalPagedAllocs,10}{r.TotalPagedBytes,9}");
+        foreach (var t in r.Tags)
+            o.WriteLine($" {t.Tag}{t.NonPagedAllocs,10}{t.NonPagedBytes,13}{t.PagedAllocs,11}{t.PagedBytes,13}    {Describe(t)}");
+        o.WriteLine();
+        o.WriteLine($" TOTAL{r.TotalNonPagedAllocs,9}{r.TotalNonPagedBytes,13}{r.TotalPagedAllocs,11}{r.TotalPagedBytes,13}");
         foreach (var n in r.Notes) o.WriteLine("\t" + n);
     }
 

@@ -35,7 +35,7 @@ public sealed record SyntheticPoolTag(string Tag, ulong NonPagedAllocs, ulong No
 public static class PoolTrackerWriter
 {
     private const string Type = "_POOL_TRACKER_TABLE";
-    public const ulong TableVa = 0xffffc08c78000000;
+    public const ulong TableVa = 0xffffc08d5c000000; // its own range: the processor blocks start at 0xffffc08c78000000
 
     public static void Write(KernelScenario s)
     {
