@@ -35,7 +35,7 @@ public sealed class PoolTagDatabase
     /// <summary>Every entry in file order, including several lines for one tag.</summary>
     public IReadOnlyList<PoolTagEntry> Entries { get; }
 
-    /// <summary>Lines that were neither blank, comment nor entry.</summary>
+    /// <summary>Lines that were neither blank, comment nor entry (e.g. a stray "       &lt;unknown&gt;").</summary>
     public int SkippedLines { get; }
 
     public static PoolTagDatabase Load(string path)
@@ -58,7 +58,7 @@ public sealed class PoolTagDatabase
             number++;
             var line = raw.TrimEnd();
             var trimmed = line.TrimStart();
-            if (trimmed.IsEmpty || PoolTagLineParser.IsComment(trimmed)) continue;
+            if (trimmed.IsEmpty || PoolTagLineParser.IsComment(trimmed) || PoolTagLineParser.IsEndOfFileMark(trimmed)) continue;
             if (PoolTagLineParser.Parse(line, number) is { } entry) entries.Add(entry);
             else skipped++;
         }
