@@ -25,6 +25,7 @@ public static class FuzzTargets
         ["kernel"] = (path => Ntdbg.Targets.Kernel.KernelDumpTarget.Open(path), KernelDumpFuzzTarget.Run),
         ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
         ["breakpad"] = (null, BreakpadFuzzTarget.Run),
+        ["pooltag"] = (null, PoolTagFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>

@@ -36,6 +36,7 @@ public class FuzzHarnessTests
             if (target is "pe" or "any") files.Add(Path.Combine(shared, "kernel", "symstore", "amdppm.sys", "c9c030003b000", "amdppm.sys"));
         }
         if (target == "breakpad") return Breakpad.BreakpadTestFiles.FuzzSeeds();
+        if (target == "pooltag") return PoolTags.PoolTagFuzzSeeds.All();
         if (target == "kernel" && files.Count == 0)
         {
             // Without shared data: a minimal 64-bit header for a full dump with one run.
