@@ -30,7 +30,24 @@ internal sealed class PoolFunctionNamer
         return (_exports.TryGetValue(start, out var name) ? name : null, start);
     }
 
+    /// <summary>The .pdata entry covering <paramref name="rva"/>, when there is one with a known end.</summary>
+    public bool TryFindFunction(uint rva, out uint begin, out uint end)
+    {
+        int i = FunctionIndex(rva);
+        begin = end = 0;
+        if (i < 0 || _functions[i].EndAddress is not uint e || rva >= e) return false;
+        begin = _functions[i].BeginAddress;
+        end = e;
+        return true;
+    }
+
     private uint FunctionStart(uint rva)
+    {
+        int found = FunctionIndex(rva);
+        return found >= 0 ? _functions[found].BeginAddress : 0;
+    }
+
+    private int FunctionIndex(uint rva)
     {
         int lo = 0, hi = _functions.Length - 1, found = -1;
         while (lo <= hi)
@@ -39,6 +56,6 @@ internal sealed class PoolFunctionNamer
             if (_functions[mid].BeginAddress <= rva) { found = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
-        return found >= 0 ? _functions[found].BeginAddress : 0;
+        return found;
     }
 }
