@@ -20,6 +20,8 @@ public sealed class PoolUsedCommand : ICommand
         var notes = new List<string>();
         if ((flags & 8) != 0) notes.Add(SessionPoolMissing);
         var all = new PoolTrackTableReader(context.Session).Read(notes);
+        if (PoolTagDescriptions.For(context.Session, notes) is { } tags)
+            all = [.. all.Select(r => r with { Description = tags.Describe(r.Tag) })];
         var sort = (flags & 2) != 0 ? PoolUsedSort.NonPagedBytes : (flags & 4) != 0 ? PoolUsedSort.PagedBytes : PoolUsedSort.Tag;
         IEnumerable<PoolTagUsage> rows = all.Where(r => pattern == null || TagPattern.Matches(pattern, r.Tag));
         rows = sort switch
