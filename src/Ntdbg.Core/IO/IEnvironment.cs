@@ -9,22 +9,19 @@ public interface IEnvironment
 {
     string? GetVariable(string name);
 
-    /// <summary>The raw symbol path (e.g. `srv*c:\cache*https://...;d:\syms`), empty when none.</summary>
-    string SymbolPath { get; }
+    /// <summary>The symbol path's local folders (plain folders and the caches of `srv*`/`cache*` elements), in path order; the caller parses the path.</summary>
+    IReadOnlyList<string> SymbolFolders { get; }
 
     /// <summary>The folder the debugger runs from (WinDbg keeps triage/ beside itself).</summary>
     string DebuggerDirectory { get; }
 }
 
-/// <summary>The real process environment: `_NT_ALT_SYMBOL_PATH` then `_NT_SYMBOL_PATH`, as the debugger combines them.</summary>
-public sealed class ProcessEnvironment(string? symbolPath = null) : IEnvironment
+/// <summary>The real process environment, with the local folders of the session's symbol path.</summary>
+public sealed class ProcessEnvironment(IEnumerable<string> symbolFolders) : IEnvironment
 {
     public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
 
-    public string SymbolPath { get; } = symbolPath ?? string.Join(';',
-        new[] { "_NT_ALT_SYMBOL_PATH", "_NT_SYMBOL_PATH" }
-            .Select(Environment.GetEnvironmentVariable)
-            .Where(v => !string.IsNullOrEmpty(v)));
+    public IReadOnlyList<string> SymbolFolders { get; } = [.. symbolFolders];
 
     public string DebuggerDirectory => AppContext.BaseDirectory;
 }

@@ -32,31 +32,8 @@ public static class PoolTagLocator
     {
         if (!string.IsNullOrEmpty(option)) yield return option;
         if (environment.GetVariable(EnvironmentVariable) is { Length: > 0 } fromEnv) yield return fromEnv;
-        foreach (var folder in LocalFolders(environment.SymbolPath))
+        foreach (var folder in environment.SymbolFolders)
             yield return Path.Combine(folder, TriageFolder, FileName);
         yield return Path.Combine(environment.DebuggerDirectory, TriageFolder, FileName);
     }
-
-    /// <summary>
-    /// The plain folders of a symbol path: `d:\syms` as is, and the cache folders inside
-    /// `srv*cache*https://server` or `cache*folder`; servers and keywords are not folders.
-    /// </summary>
-    internal static IEnumerable<string> LocalFolders(string symbolPath)
-    {
-        foreach (var element in symbolPath.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            foreach (var part in element.Split('*', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (part.Contains("://", StringComparison.Ordinal)) continue;
-                if (IsKeyword(part)) continue;
-                yield return part;
-            }
-        }
-    }
-
-    private static bool IsKeyword(string part) =>
-        part.Equals("srv", StringComparison.OrdinalIgnoreCase) ||
-        part.Equals("symsrv", StringComparison.OrdinalIgnoreCase) ||
-        part.Equals("cache", StringComparison.OrdinalIgnoreCase) ||
-        part.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 }

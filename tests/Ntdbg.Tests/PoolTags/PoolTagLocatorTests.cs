@@ -13,7 +13,8 @@ public sealed class PoolTagLocatorTests : IDisposable
     private sealed class FakeEnvironment(Dictionary<string, string> variables, string symbolPath, string debuggerDirectory) : IEnvironment
     {
         public string? GetVariable(string name) => variables.GetValueOrDefault(name);
-        public string SymbolPath => symbolPath;
+        // The session's own parser gives the folders, as PoolTagDescriptions does.
+        public IReadOnlyList<string> SymbolFolders => [.. Ntdbg.Symbols.Locators.SymbolPath.Parse(symbolPath).LocalFolders()];
         public string DebuggerDirectory => debuggerDirectory;
     }
 

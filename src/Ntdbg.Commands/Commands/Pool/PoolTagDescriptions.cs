@@ -17,7 +17,7 @@ public static class PoolTagDescriptions
     public static PoolTagDatabase? For(DebugSession session, List<string> notes)
     {
         if (Loaded.TryGetValue(session, out var known)) return known;
-        var where = PoolTagLocator.Find(null, new ProcessEnvironment(session.Symbols.Path.ToString()));
+        var where = PoolTagLocator.Find(null, new ProcessEnvironment(session.Symbols.Path.LocalFolders()));
         PoolTagDatabase? database = null;
         if (where.Path == null)
             notes.Add($"pooltag.txt not found (set {PoolTagLocator.EnvironmentVariable}; looked at {string.Join(", ", where.Tried)})");
