@@ -58,15 +58,9 @@ public static class ProcessDetailsWriter
             pt.WriteVirtual(session + layout.OffsetOf("_MM_SESSION_SPACE", "SessionId"), BitConverter.GetBytes(group.Key));
             pt.WriteVirtual(session + layout.OffsetOf("_MM_SESSION_SPACE", "LocaleId"), BitConverter.GetBytes(0x409u));
             ulong head = session + layout.OffsetOf("_MM_SESSION_SPACE", "ProcessList");
-            ulong Link(int k) => k < 0 || k >= members.Count ? head : members[k];
-            pt.WriteVirtualUInt64(head, Link(0));
-            pt.WriteVirtualUInt64(head + 8, Link(members.Count - 1));
-            for (int k = 0; k < members.Count; k++)
-            {
-                pt.WriteVirtualUInt64(members[k], Link(k + 1));
-                pt.WriteVirtualUInt64(members[k] + 8, Link(k - 1));
-                pt.WriteVirtualUInt64(members[k] - links + layout.OffsetOf("_EPROCESS", "Session"), session);
-            }
+            ListEntryWriter.Link(pt, head, members);
+            foreach (ulong member in members)
+                pt.WriteVirtualUInt64(member - links + layout.OffsetOf("_EPROCESS", "Session"), session);
         }
     }
 }

@@ -29,15 +29,11 @@ public static class ProcessListWriter
             pt.AllocateAndMap(va, (int)(stride / 0x1000));
             addresses.Add(va);
         }
-        ulong Link(int i) => i < 0 || i >= addresses.Count ? headVa : addresses[i] + links;
-        pt.WriteVirtualUInt64(headVa, Link(addresses.Count > 0 ? 0 : -1));
-        pt.WriteVirtualUInt64(headVa + 8, Link(addresses.Count - 1));
+        ListEntryWriter.Link(pt, headVa, [.. addresses.Select(a => a + links)]);
         for (int i = 0; i < processes.Count; i++)
         {
             var p = processes[i];
             ulong va = addresses[i];
-            pt.WriteVirtualUInt64(va + links, Link(i + 1));
-            pt.WriteVirtualUInt64(va + links + 8, Link(i - 1));
             pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "UniqueProcessId"), p.Pid);
             pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "InheritedFromUniqueProcessId"), p.ParentPid);
             pt.WriteVirtualUInt64(va + layout.OffsetOf("_EPROCESS", "Pcb.DirectoryTableBase"), p.DirectoryTableBase);

@@ -240,14 +240,7 @@ public static class ThreadWriter
             pt.WriteVirtual(va + irpSize + l.OffsetOf("_IO_STACK_LOCATION", "MajorFunction"), [IrpMjDeviceControl]);
             pt.WriteVirtualUInt64(va + irpSize + l.OffsetOf("_IO_STACK_LOCATION", "DeviceObject"), dev.Device);
         }
-        ulong Link(int i) => i < 0 || i >= addresses.Count ? head : addresses[i] + links;
-        pt.WriteVirtualUInt64(head, Link(0));
-        pt.WriteVirtualUInt64(head + 8, Link(addresses.Count - 1));
-        for (int i = 0; i < addresses.Count; i++)
-        {
-            pt.WriteVirtualUInt64(addresses[i] + links, Link(i + 1));
-            pt.WriteVirtualUInt64(addresses[i] + links + 8, Link(i - 1));
-        }
+        ListEntryWriter.Link(pt, head, [.. addresses.Select(a => a + links)]);
     }
 
     /// <summary>A _DEVICE_OBJECT and its _DRIVER_OBJECT named "\Driver\Name" (or "\FileSystem\Ntfs").</summary>
@@ -284,20 +277,8 @@ public static class ThreadWriter
     private static void LinkThreads(KernelScenario s, ulong process, IReadOnlyList<SyntheticThread> threads)
     {
         var l = s.Layout;
-        Link(s.Tables, process + l.OffsetOf("_EPROCESS", "ThreadListHead"), threads.Select(t => t.Address + l.OffsetOf("_ETHREAD", "ThreadListEntry")).ToList());
-        Link(s.Tables, process + l.OffsetOf("_EPROCESS", "Pcb.ThreadListHead"), threads.Select(t => t.Address + Kt(l, "ThreadListEntry")).ToList());
+        ListEntryWriter.Link(s.Tables, process + l.OffsetOf("_EPROCESS", "ThreadListHead"), threads.Select(t => t.Address + l.OffsetOf("_ETHREAD", "ThreadListEntry")).ToList());
+        ListEntryWriter.Link(s.Tables, process + l.OffsetOf("_EPROCESS", "Pcb.ThreadListHead"), threads.Select(t => t.Address + Kt(l, "ThreadListEntry")).ToList());
         s.Tables.WriteVirtual(process + l.OffsetOf("_EPROCESS", "ActiveThreads"), BitConverter.GetBytes((uint)threads.Count));
-    }
-
-    private static void Link(PageTableBuilder pt, ulong head, List<ulong> entries)
-    {
-        ulong At(int i) => i < 0 || i >= entries.Count ? head : entries[i];
-        pt.WriteVirtualUInt64(head, At(0));
-        pt.WriteVirtualUInt64(head + 8, At(entries.Count - 1));
-        for (int i = 0; i < entries.Count; i++)
-        {
-            pt.WriteVirtualUInt64(entries[i], At(i + 1));
-            pt.WriteVirtualUInt64(entries[i] + 8, At(i - 1));
-        }
     }
 }
