@@ -135,4 +135,43 @@ public sealed partial class PoolLeakScenarioTests
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
+
+    [SharedDataFact]
+    public void SynthDriversFolderFeedsFindTag()
+    {
+        string folder = Directory.CreateTempSubdirectory("ntdbg-poolleak-cli-").FullName;
+        try
+        {
+            string dump = Path.Combine(folder, "seed.dmp"), drivers = Path.Combine(folder, "drivers");
+            var log = new StringWriter();
+            Assert.Equal(0, Ntdbg.SynthCli.SynthProgram.Run(["seed-pool-leak", "--build", "19041", "--format", "bitmap", "-o", dump, "--drivers", drivers, "--isf", TestData.Shared("kernel/isf")], log, log));
+            Assert.Equal(["myfault.pdb", "myfault.sys"], Directory.EnumerateFiles(drivers).Select(Path.GetFileName).Order());
+            Assert.Equal(File.ReadAllBytes(Path.Combine(FixtureDrivers.Folder, "myfault.sys")), File.ReadAllBytes(Path.Combine(drivers, "myfault.sys")));
+            var output = new StringWriter();
+            Assert.Equal(0, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leak", "--dir", drivers], output, output));
+            var poolLines = output.ToString().Split('\n').Where(l => l.TrimStart().StartsWith("pool ", StringComparison.Ordinal)).ToList();
+            var expected = FixtureDriverFile.Read("myfault.sys").AllocatingFunctions;
+            Assert.Equal(expected.Count, poolLines.Count);
+            foreach (string function in expected) Assert.Single(poolLines, l => l.Contains($"myfault.sys!{function} ", StringComparison.Ordinal) && l.Contains("call ExAllocatePoolWithTag", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [ToolFact("llvm-objdump", needsSharedData: false)]
+    public void ImmediatesAgreeWithLlvmObjdump()
+    {
+        foreach (string file in new[] { "myfault.sys", "pagedleak.sys", "bigleak.sys", "sessionleak.sys" })
+        {
+            var driver = FixtureDriverFile.Read(file);
+            uint value = BitConverter.ToUInt32(System.Text.Encoding.ASCII.GetBytes(driver.Tag));
+            var psi = new System.Diagnostics.ProcessStartInfo(Tools.Find("llvm-objdump")!, ["-d", Path.Combine(FixtureDrivers.Folder, file)]) { RedirectStandardOutput = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            string text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            // "140001017: 41 b8 4c 65 61 6b   movl $1801545036, %r8d": the immediate is 2 bytes in; image base 0x140000000.
+            var rvas = Regex.Matches(text, @"^\s*([0-9a-f]+):.*movl\s+\$" + value + @", %r8d", RegexOptions.Multiline)
+                .Select(m => (uint)(Convert.ToUInt64(m.Groups[1].Value, 16) - 0x140000000UL + 2)).ToList();
+            Assert.Equal(driver.ImmediateRvas, rvas);
+        }
+    }
 }
