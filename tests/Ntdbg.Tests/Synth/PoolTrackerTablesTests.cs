@@ -141,4 +141,20 @@ public sealed partial class PoolTrackerTablesTests
         Assert.Matches($@"nt!ExPoolTagTables\[1\]: entries \d+-\d+ \(ffffc08d`5c{(page >> 12) & 0xfff:x3}[0-9a-f]{{3}}-", output);
         Assert.Contains("are not in the dump", output);
     }
+
+    [SharedDataTheory]
+    [MemberData(nameof(Builds))]
+    public void SessionPoolLeakScenarioShowsItsTagOnTopOfTheSessionsPagedPool(int build)
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = SessionPoolScenarios.SessionPoolLeak(IsfLayout.ForBuild(isf, build), build);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes($"session-leak-{build}.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
+        string output = Commands.Run.Text(target, "!poolused /t1 c", new DebugSession(target, isf));
+        Assert.Contains(" Sorting by Session Paged Pool Consumed", output);
+        var leak = SessionPoolScenarios.Leak;
+        Assert.Matches($@"(?m)^ {leak.Tag} +0 +0 +{leak.PagedAllocs - leak.PagedFrees} +{leak.PagedBytes}    ", output);
+        Assert.Single(output.Split('\n'), l => SummaryRow().IsMatch(l));
+    }
+
+    public static TheoryData<int> Builds() => [.. IsfLayout.BuildGuidPrefix.Keys];
 }

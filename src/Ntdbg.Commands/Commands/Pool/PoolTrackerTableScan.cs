@@ -12,7 +12,8 @@ public static class PoolTrackerTableScan
 {
     /// <summary>Entries one table may have: real ones hold a few thousand to a few hundred thousand slots; a corrupt count must not drive a huge read.</summary>
     public const ulong MaxEntries = 1 << 21;
-    private const int ChunkBytes = 256 * 1024;
+    // Below the large-object threshold and reused, so a scan of many megabytes makes no garbage to speak of.
+    private const int ChunkBytes = 64 * 1024;
     private const int MaxHoleNotes = 4;
 
     /// <summary>
@@ -33,6 +34,7 @@ public static class PoolTrackerTableScan
             return 0;
         }
         int perChunk = (int)Math.Max(1UL, (ulong)ChunkBytes / entrySize);
+        var buffer = new byte[perChunk * (int)entrySize];
         var holes = new List<(ulong First, ulong Last, MemoryFault? Fault)>();
         ulong readable = 0;
         for (ulong first = 0; first < entries; first += (ulong)perChunk)
@@ -40,8 +42,7 @@ public static class PoolTrackerTableScan
             int count = (int)Math.Min((ulong)perChunk, entries - first);
             ulong at = address + first * entrySize;
             int bytes = count * (int)entrySize;
-            var buffer = new byte[bytes];
-            if (memory.Read(at, buffer, out var fault) == bytes)
+            if (memory.Read(at, buffer.AsSpan(0, bytes), out var fault) == bytes)
             {
                 for (int i = 0; i < count; i++) sums.Add(buffer.AsSpan(i * (int)entrySize, (int)entrySize));
                 readable += (ulong)count;
