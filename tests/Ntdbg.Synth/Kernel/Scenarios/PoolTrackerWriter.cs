@@ -38,8 +38,9 @@ public sealed record SyntheticPoolTag(string Tag, ulong NonPagedAllocs, ulong No
 /// totals (<see cref="KernelScenario.PoolTags"/>): nt!PoolTrackTable and nt!PoolTrackTableSize;
 /// one table per further processor at nt!ExPoolTagTables[1..] (slot i holding the same tag as
 /// PoolTrackTable's slot i; ExPoolTagTables[0] is PoolTrackTable), each tag's counts spread over
-/// the processors — processors p ≥ 1 free blocks processor 0 allocated, so their bytes are
-/// "negative" and only the sum over every table gives the total; and nt!PoolTrackTableExpansion /
+/// the processors — processors p ≥ 1 also free blocks others allocated, so their bytes can be
+/// "negative" (a tag with few bytes goes below zero there) and only the sum over every table
+/// gives the total; and nt!PoolTrackTableExpansion /
 /// PoolTrackTableExpansionSize with the tags that found no slot (every fourth tag) plus a tenth of
 /// the first tag's counts (a tag in both tables). Then the sessions' trackers
 /// (<see cref="SessionPoolTrackerWriter"/>). What was written goes to <see cref="KernelScenario.PoolTrackers"/>.
@@ -117,7 +118,7 @@ public static class PoolTrackerWriter
         }
     }
 
-    // One tag's counts over the processors: p >= 1 allocate little and free much (their bytes go below zero), processor 0 holds the rest.
+    // One tag's counts over the processors: p >= 1 get half an even share of the allocations, a full share of the frees and bytes lowered by 64p / 4096p (below zero for small tags); processor 0 holds the rest.
     private static SyntheticPoolTag[] Spread(SyntheticPoolTag t, int processors)
     {
         var shares = new SyntheticPoolTag[processors];
