@@ -21,6 +21,7 @@ public static class SynthProgram
         ("seed-pool-leak", "seed-vm plus the real myfault.sys (fixtures/out/drivers) at fffff880`044b5000 leaking nonpaged pool tag 'Leak': the seed's !poolused /t5 2 rows and TOTAL; --drivers <dir> writes the .sys/.pdb", PoolLeakScenarios.SeedPoolLeak),
         ("paged-pool-leak", "basic plus pagedleak.sys, whose tag 'LPag' holds most of the paged pool (128,000,000 bytes)", PoolLeakScenarios.PagedPoolLeak),
         ("big-pool-leak", "basic plus bigleak.sys, whose tag 'LBig' holds 3,200 nonpaged big-pool blocks of 64 KiB", PoolLeakScenarios.BigPoolLeak),
+        ("session-pool-leak", "basic whose session 1 leaks GDI bitmaps: Gh05 holds ~1 GB of its paged session pool (!poolused 8)", SessionPoolScenarios.SessionPoolLeak),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -217,7 +217,8 @@ public static class KernelBenchCommand
         return rate;
     }
 
-    private static string? DefaultIsf()
+    /// <summary>The ISF folder: NTDBG_SHARED_TESTDATA's, else ../shared/testdata/kernel/isf beside the repository.</summary>
+    public static string? DefaultIsf()
     {
         var env = Environment.GetEnvironmentVariable("NTDBG_SHARED_TESTDATA");
         if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "kernel", "isf"))) return Path.Combine(env, "kernel", "isf");

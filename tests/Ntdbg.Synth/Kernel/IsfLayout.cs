@@ -129,6 +129,9 @@ public sealed class IsfLayout
         return rest.Length > 0 ? FieldSize(kind.GetProperty("name").GetString()!, rest) : (int)SizeOfType(kind);
     }
 
+    /// <summary>The kind of a field's type as the table spells it: "pointer", "array", "base", "struct", ...</summary>
+    public string FieldKind(string type, string field) => Field(type, field).GetProperty("type").GetProperty("kind").GetString()!;
+
     private ulong SizeOfType(JsonElement kind) => kind.GetProperty("kind").GetString() switch
     {
         "pointer" => 8,

@@ -4,53 +4,112 @@ using Ntdbg.Core.Memory;
 
 namespace Ntdbg.Commands.Commands.Pool;
 
+/// <summary>The per-tag rows read from a set of tracker tables, and which tables they came from.</summary>
+public sealed record PoolTrackerReading(List<PoolTagUsage> Rows, List<PoolTrackerSource> Sources)
+{
+    public static PoolTrackerReading Empty => new([], []);
+}
+
 /// <summary>
-/// Reads nt!PoolTrackTable, the kernel's per-tag pool counters: a pointer to an array of
-/// nt!PoolTrackTableSize _POOL_TRACKER_TABLE entries. The kernel hashes tags into the array, so
-/// every slot is read and empty ones (Key 0) skipped. Counter widths differ by build (ULONG on
-/// Windows 7/8.1, ULONG64 later); the field layout comes from the kernel's symbols.
+/// Reads the kernel's per-tag counters of the standard pools, every table of them:
+/// nt!PoolTrackTable (nt!PoolTrackTableSize _POOL_TRACKER_TABLE slots, tags hashed in, empty
+/// slots Key 0); the per-processor tables nt!ExPoolTagTables[1..] — each processor counts its own
+/// allocations and frees in a table of the same size whose slot i holds the same tag as
+/// PoolTrackTable's slot i, and ExPoolTagTables[0] is PoolTrackTable itself, so the kernel's own
+/// query (ExGetPoolTagInfo) adds processors 1..n into a copy of table 0; and
+/// nt!PoolTrackTableExpansion (nt!PoolTrackTableExpansionSize entries: tags that found no free
+/// slot in the hashed table). Everything is summed by tag, each table read once even when two
+/// pointers name it. The field layout and widths come from the kernel's symbols.
 /// </summary>
 public sealed class PoolTrackTableReader(DebugSession session)
 {
     private const string Type = "_POOL_TRACKER_TABLE";
-    // Real tables hold a few thousand slots; a corrupt size must not drive a huge read.
-    private const ulong MaxEntries = 1 << 20;
+    /// <summary>nt!ExPoolTagTables has one slot per possible processor (640 to 2048 on these builds); only the dump's processors have tables.</summary>
+    private const uint MaxProcessors = 4096;
+    /// <summary>All tables together: a corrupt size or processor count must not drive gigabytes of reads.</summary>
+    private const ulong MaxTotalBytes = 512UL << 20;
 
-    public List<PoolTagUsage> Read(List<string> notes)
+    public PoolTrackerReading Read(List<string> notes)
     {
-        var fields = new KernelFields(session, notes);
-        var type = fields.Type(Type);
-        if (type == null) return [];
+        if (Layout(session, notes) is not { } layout) return PoolTrackerReading.Empty;
         if (!session.SymbolTable.TryResolve("nt!PoolTrackTable", out ulong tableVar) || !session.SymbolTable.TryResolve("nt!PoolTrackTableSize", out ulong sizeVar))
         {
             notes.Add("nt!PoolTrackTable or nt!PoolTrackTableSize is not in the kernel's symbols: pool tag usage is unknown");
-            return [];
+            return PoolTrackerReading.Empty;
         }
-        ulong? table = ReadNumber(tableVar, session.PointerSize, "nt!PoolTrackTable", notes);
-        ulong? size = ReadNumber(sizeVar, 4, "nt!PoolTrackTableSize", notes);
-        if (table is not ulong t || size is not ulong n) return [];
-        if (n > MaxEntries)
+        int ptr = session.PointerSize;
+        ulong? table = ReadNumber(session.Memory, tableVar, ptr, "nt!PoolTrackTable", notes, ptr);
+        ulong? size = ReadNumber(session.Memory, sizeVar, ptr, "nt!PoolTrackTableSize", notes, ptr);
+        if (table is not ulong main || size is not ulong entries) return PoolTrackerReading.Empty;
+        if (main == 0)
         {
-            notes.Add($"nt!PoolTrackTableSize is {n}, more than {MaxEntries}: only the first {MaxEntries} entries are read");
-            n = MaxEntries;
+            notes.Add("nt!PoolTrackTable is null: pool tagging was never set up");
+            return PoolTrackerReading.Empty;
         }
-        var rows = new List<PoolTagUsage>();
-        for (ulong i = 0; i < n; i++)
+
+        var tables = new List<PoolTrackerSource> { new("nt!PoolTrackTable", main, entries) };
+        tables.AddRange(PerProcessorTables(main, entries, notes));
+        if (Expansion(notes) is { } expansion) tables.Add(expansion);
+        return ReadTables(session.Memory, ptr, tables, layout, notes);
+    }
+
+    /// <summary>The layout of the tracker entry type, or null with a note.</summary>
+    public static PoolTrackerLayout? Layout(DebugSession session, List<string> notes) =>
+        new KernelFields(session, notes).Type(Type) is { } type ? PoolTrackerLayout.From(type, notes) : null;
+
+    /// <summary>Reads each table into one set of per-tag sums, keeping to the overall read budget.</summary>
+    public static PoolTrackerReading ReadTables(IVirtualMemory memory, int pointerSize, List<PoolTrackerSource> tables, PoolTrackerLayout layout, List<string> notes)
+    {
+        var sums = new PoolTagSums(layout);
+        var read = new List<PoolTrackerSource>();
+        ulong budget = MaxTotalBytes / layout.EntrySize;
+        foreach (var t in tables)
         {
-            ulong entry = t + i * type.Size;
-            var entryNotes = new List<string>();
-            var f = new KernelFields(session, entryNotes);
-            ulong? key = f.Read(type, entry, "Key");
-            if (key is null) { notes.AddRange(entryNotes); break; } // the rest of the table is not in the dump either
-            if (key == 0) continue;
-            ulong npA = f.Read(type, entry, "NonPagedAllocs") ?? 0, npF = f.Read(type, entry, "NonPagedFrees") ?? 0;
-            ulong pA = f.Read(type, entry, "PagedAllocs") ?? 0, pF = f.Read(type, entry, "PagedFrees") ?? 0;
-            rows.Add(new PoolTagUsage(TagText((uint)key.Value),
-                (long)(npA - npF), f.Read(type, entry, "NonPagedBytes") ?? 0,
-                (long)(pA - pF), f.Read(type, entry, "PagedBytes") ?? 0, null));
-            notes.AddRange(entryNotes);
+            if (budget == 0)
+            {
+                notes.Add($"{t.Name} and the tables after it are not read: the tracker tables together claim more than {MaxTotalBytes >> 20} MiB");
+                break;
+            }
+            ulong entries = Math.Min(t.Entries, budget);
+            PoolTrackerTableScan.Read(memory, pointerSize, t.Name, t.Address, entries, sums, notes);
+            budget -= Math.Min(budget, Math.Min(entries, PoolTrackerTableScan.MaxEntries));
+            read.Add(t);
         }
-        return rows;
+        return new PoolTrackerReading(sums.Rows(), read);
+    }
+
+    // ExPoolTagTables[i] for each processor of the dump: the tables other than PoolTrackTable, each once.
+    private List<PoolTrackerSource> PerProcessorTables(ulong main, ulong entries, List<string> notes)
+    {
+        var list = new List<PoolTrackerSource>();
+        if (!session.SymbolTable.TryResolve("nt!ExPoolTagTables", out ulong array)) return list; // a kernel without per-processor tables
+        uint processors = Math.Min(session.Target.System?.ProcessorCount ?? 1, MaxProcessors);
+        int ptr = session.PointerSize;
+        var pointers = HoleyRead.Read(session.Memory, array, (int)processors * ptr);
+        var seen = new HashSet<ulong> { main };
+        for (int i = 0; i < processors; i++)
+        {
+            if (!pointers.AllValid(i * ptr, ptr))
+            {
+                notes.Add($"nt!ExPoolTagTables[{i}] at {Hex.Pointer(array + (ulong)(i * ptr), ptr)} is not in the dump ({pointers.FirstFault?.Detail ?? "unreadable"}): processor {i}'s pool tag counts are missing");
+                continue;
+            }
+            ulong t = ptr == 8 ? BitConverter.ToUInt64(pointers.Data, i * ptr) : BitConverter.ToUInt32(pointers.Data, i * ptr);
+            if (t == 0) continue; // a processor that never started
+            if (i == 0 && t != main)
+                notes.Add($"nt!ExPoolTagTables[0] is {Hex.Pointer(t, ptr)}, not nt!PoolTrackTable ({Hex.Pointer(main, ptr)}): both are counted");
+            if (seen.Add(t)) list.Add(new PoolTrackerSource($"nt!ExPoolTagTables[{i}]", t, entries));
+        }
+        return list;
+    }
+
+    private PoolTrackerSource? Expansion(List<string> notes)
+    {
+        if (!session.SymbolTable.TryResolve("nt!PoolTrackTableExpansion", out ulong tableVar) || !session.SymbolTable.TryResolve("nt!PoolTrackTableExpansionSize", out ulong sizeVar)) return null;
+        int ptr = session.PointerSize;
+        ulong? table = ReadNumber(session.Memory, tableVar, ptr, "nt!PoolTrackTableExpansion", notes, ptr);
+        ulong? size = ReadNumber(session.Memory, sizeVar, ptr, "nt!PoolTrackTableExpansionSize", notes, ptr);
+        return table is ulong t && t != 0 && size is ulong n && n != 0 ? new PoolTrackerSource("nt!PoolTrackTableExpansion", t, n) : null;
     }
 
     /// <summary>The four tag bytes (little-endian ULONG) as text; unprintable bytes show as '?'.</summary>
@@ -65,12 +124,13 @@ public sealed class PoolTrackTableReader(DebugSession session)
         return new string(c);
     }
 
-    private ulong? ReadNumber(ulong at, int size, string name, List<string> notes)
+    /// <summary>A little-endian number of <paramref name="size"/> bytes, or null with a note naming what is missing.</summary>
+    public static ulong? ReadNumber(IVirtualMemory memory, ulong at, int size, string name, List<string> notes, int pointerSize = 8)
     {
         var bytes = new byte[8];
-        if (session.Memory.Read(at, bytes.AsSpan(0, size), out var fault) < size)
+        if (memory.Read(at, bytes.AsSpan(0, size), out var fault) < size)
         {
-            notes.Add($"{name} at {Hex.Pointer(at, session.PointerSize)} is not in the dump: {fault?.Detail ?? "unreadable"}");
+            notes.Add($"{name} at {Hex.Pointer(at, pointerSize)} is not in the dump: {fault?.Detail ?? "unreadable"}");
             return null;
         }
         return BitConverter.ToUInt64(bytes);

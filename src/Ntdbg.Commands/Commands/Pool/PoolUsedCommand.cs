@@ -4,22 +4,27 @@ using Ntdbg.Commands.Engine;
 namespace Ntdbg.Commands.Commands.Pool;
 
 /// <summary>
-/// !poolused [Flags [TagString]] [/t N]: pool use per tag from nt!PoolTrackTable. Flags (hex):
-/// 2 sorts by non-paged bytes, 4 by paged bytes, otherwise by tag; /t N keeps the first N rows;
-/// TagString filters case-sensitively with * and ? wildcards. The totals cover every tag.
+/// !poolused [Flags [TagString]] [/t N]: pool use per tag, summed over every tracker table the
+/// kernel keeps (nt!PoolTrackTable, the per-processor nt!ExPoolTagTables, nt!PoolTrackTableExpansion;
+/// with flag 8 the current session's tables instead). Flags (hex): 1 verbose (allocs, frees,
+/// outstanding and bytes per pool), 2 sorts by non-paged bytes, 4 by paged bytes, otherwise by
+/// tag, 8 the session pool; /t N keeps the first N rows; TagString filters case-sensitively with
+/// * and ? wildcards. The totals cover every tag.
 /// </summary>
 [Command("!poolused", Summary = "Pool memory use by pool tag", Usage = "!poolused [/t N] [Flags [TagString]]", Scope = CommandScope.Kernel)]
 public sealed class PoolUsedCommand : ICommand
 {
-    public const string SessionPoolMissing = "Flag 8 (session pool) is not supported yet: the standard pool is shown";
-
     public object? Execute(CommandContext context)
     {
         var (flags, top, pattern) = Parse(context.Args.Rest);
         if ((flags & 6) == 6) throw new CommandException("!poolused: flags 2 and 4 cannot be used together");
         var notes = new List<string>();
-        if ((flags & 8) != 0) notes.Add(SessionPoolMissing);
-        var all = new PoolTrackTableReader(context.Session).Read(notes);
+        bool sessionPool = (flags & 8) != 0;
+        PoolTrackerReading reading;
+        uint? sessionId = null;
+        if (sessionPool) (reading, sessionId) = new SessionPoolTrackReader(context.Session).Read(notes);
+        else reading = new PoolTrackTableReader(context.Session).Read(notes);
+        var all = reading.Rows;
         if (PoolTagDescriptions.For(context.Session, notes) is { } tags)
             all = [.. all.Select(r => r with { Description = tags.Describe(r.Tag) })];
         var sort = (flags & 2) != 0 ? PoolUsedSort.NonPagedBytes : (flags & 4) != 0 ? PoolUsedSort.PagedBytes : PoolUsedSort.Tag;
@@ -31,9 +36,10 @@ public sealed class PoolUsedCommand : ICommand
             _ => rows.OrderBy(r => r.Tag, StringComparer.Ordinal),
         };
         if (top is int n) rows = rows.Take(n);
-        return new PoolUsedResult(sort, [.. rows],
-            all.Sum(r => r.NonPagedAllocs), all.Aggregate(0UL, (a, r) => a + r.NonPagedBytes),
-            all.Sum(r => r.PagedAllocs), all.Aggregate(0UL, (a, r) => a + r.PagedBytes), notes);
+        var totalNonPaged = all.Aggregate(PoolTagCounters.Zero, (a, r) => a.Add(r.NonPaged));
+        var totalPaged = all.Aggregate(PoolTagCounters.Zero, (a, r) => a.Add(r.Paged));
+        return new PoolUsedResult(sort, (flags & 1) != 0, sessionPool ? PoolUsedPool.Session : PoolUsedPool.Standard, sessionId,
+            [.. rows], totalNonPaged, totalPaged, reading.Sources, notes);
     }
 
     // "/t5", "/t 5" anywhere; then Flags (hex) and TagString by position, as WinDbg reads them.

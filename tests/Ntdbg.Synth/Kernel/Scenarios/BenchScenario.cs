@@ -27,6 +27,7 @@ public static class BenchScenario
         var s = KernelScenario.Basic(layout, build);
         s.Processes.Clear();
         s.PageVariety = false; // its own 2 MiB pages below; the 1 GiB page would not fit a small machine
+        BenchPoolTags.AddTo(s); // !poolused's benchmark: thousands of tags over eight processors' tables
         var tables = new List<PageTableBuilder>();
         for (int i = 0; i < processCount; i++)
         {

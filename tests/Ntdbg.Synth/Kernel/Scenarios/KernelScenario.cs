@@ -61,6 +61,12 @@ public sealed class KernelScenario
     /// <summary>The pool tags nt!PoolTrackTable holds (what `!poolused` shows); empty writes no table.</summary>
     public List<SyntheticPoolTag> PoolTags { get; } = [.. SyntheticPoolTag.Ordinary];
 
+    /// <summary>Per session id, the tags of the session pool's tracker (what `!poolused 8` shows in that session).</summary>
+    public Dictionary<uint, List<SyntheticPoolTag>> SessionPoolTags { get; } = SyntheticPoolTag.OrdinarySessions();
+
+    /// <summary>After <see cref="Write"/>: every pool tracker entry as written, table by table.</summary>
+    public WrittenPoolTrackers PoolTrackers { get; } = new();
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
