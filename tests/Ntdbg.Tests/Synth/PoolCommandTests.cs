@@ -201,4 +201,19 @@ public sealed partial class PoolCommandTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [SharedDataFact]
+    public void AnOversizedBigPageTableIsReadOnlyAsFarAsTheDumpHoldsIt()
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = PoolScenarios.PoolPages(IsfLayout.ForBuild(isf, 19041), 19041);
+        // A corrupt count: far more entries than the table's pages (and than any real table).
+        scenario.BeforeDump.Add(s => new KernelVariableWriter(s, 0).WriteVariable("PoolBigPageTableSize", null, null, 0xffff_ffff_ffff));
+        var target = KernelDumpTarget.Open(MappedFile.FromBytes("pool-bigsize.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
+        string output = Run.Text(target, "!poolfind Leak", new DebugSession(target, isf));
+        Assert.Contains("nt!PoolBigPageTableSize is 281474976710655, more than 2097152: only the first 2097152 entries are read", output);
+        Assert.Contains("are not in the dump", output);
+        var expected = scenario.PoolAllocations.BigPages.Where(b => b.Tag == "Leak" && !b.Free).Select(b => b.Va).Order().ToList();
+        Assert.Equal(expected, Lines(output).Select(l => BigFoundLine().Match(l)).Where(m => m.Success).Select(m => Hex(m.Groups[1].Value)).ToList());
+    }
 }
