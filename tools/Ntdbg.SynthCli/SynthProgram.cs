@@ -17,6 +17,7 @@ public static class SynthProgram
     [
         ("basic", "the kernel, HAL and 2 drivers; System and 9 processes (sessions 0 and 1, each with its own address space) linked at PsActiveProcessHead, with threads; 2 processors", KernelScenario.Basic),
         ("bench-500", "the kernel benchmarks' machine: 500 processes with their own page tables and user pages, 2 MiB pages; use --memory 4G", BenchScenario.Make),
+        ("pool-pages", "basic with classic pool pages (Windows 7 to 10 1809; one corrupt) and big pool allocations, 'Leak' among them", PoolScenarios.PoolPages),
         ("seed-vm", "basic with the memory counters of the seed's !vm 1 (non-paged pool leak: 621,484 of 764,312 KB)", MemoryScenarios.SeedVm),
         ("seed-pool-leak", "seed-vm plus the real myfault.sys (fixtures/out/drivers) at fffff880`044b5000 leaking nonpaged pool tag 'Leak': the seed's !poolused /t5 2 rows and TOTAL; --drivers <dir> writes the .sys/.pdb", PoolLeakScenarios.SeedPoolLeak),
         ("paged-pool-leak", "basic plus pagedleak.sys, whose tag 'LPag' holds most of the paged pool (128,000,000 bytes)", PoolLeakScenarios.PagedPoolLeak),

@@ -67,6 +67,9 @@ public sealed class KernelScenario
     /// <summary>After <see cref="Write"/>: every pool tracker entry as written, table by table.</summary>
     public WrittenPoolTrackers PoolTrackers { get; } = new();
 
+    /// <summary>Classic pool pages and big page table entries (what `!pool` and `!poolfind` read); empty writes none.</summary>
+    public SyntheticPoolAllocations PoolAllocations { get; set; } = new();
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
@@ -124,6 +127,7 @@ public sealed class KernelScenario
         ProcessMemoryWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         PoolTrackerWriter.Write(this);
+        PoolAllocationWriter.Write(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);

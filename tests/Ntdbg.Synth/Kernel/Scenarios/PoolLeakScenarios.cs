@@ -82,6 +82,9 @@ public static class PoolLeakScenarios
         s.MemoryCounters = SyntheticMemoryCounters.Seed;
         s.DriverImages.Add(FixtureDrivers.Load("myfault.sys", MyfaultBase));
         SetTags(s, [.. SeedTopTags, .. SeedOtherTags]);
+        // The leaked blocks themselves: 601 of 1,024,000 bytes, each above a page, so they live in
+        // nt!PoolBigPageTable (what !poolfind Leak and Volatility's windows.bigpools list).
+        s.PoolAllocations.AddBigLeak("Leak", 601, 1_024_000);
         return s;
     }
 
@@ -100,6 +103,7 @@ public static class PoolLeakScenarios
         var s = KernelScenario.Basic(layout, build);
         s.DriverImages.Add(FixtureDrivers.Load("bigleak.sys", BigLeakBase));
         SetTags(s, [.. SeedOtherTags, new("LBig", 3_205, 5, 209_715_200, 0, 0, 0)]);
+        s.PoolAllocations.AddBigLeak("LBig", 3_200, 65_536);
         return s;
     }
 
