@@ -10,7 +10,7 @@ namespace Ntdbg.SynthCli;
 /// </summary>
 public static class SynthProgram
 {
-    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] [--memory 4G] -o <file> [--isf <dir>] [--kdbg plain|encoded] [--header ok|zeroed|wrong]\n       ntdbg-synth --list";
+    public const string Usage = "usage: ntdbg-synth <scenario> --build <7601|9600|14393|17763|19041|20348|22000> [--format full|bitmap] [--memory 4G] -o <file> [--isf <dir>] [--kdbg plain|encoded] [--header ok|zeroed|wrong] [--drivers <dir>]\n       ntdbg-synth --list";
 
     /// <summary>Each scenario: its name, what it holds, and how it is made for a build's layout.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, Func<IsfLayout, int, KernelScenario> Make)> Scenarios =
@@ -18,6 +18,9 @@ public static class SynthProgram
         ("basic", "the kernel, HAL and 2 drivers; System and 9 processes (sessions 0 and 1, each with its own address space) linked at PsActiveProcessHead, with threads; 2 processors", KernelScenario.Basic),
         ("bench-500", "the kernel benchmarks' machine: 500 processes with their own page tables and user pages, 2 MiB pages; use --memory 4G", BenchScenario.Make),
         ("seed-vm", "basic with the memory counters of the seed's !vm 1 (non-paged pool leak: 621,484 of 764,312 KB)", MemoryScenarios.SeedVm),
+        ("seed-pool-leak", "seed-vm plus the real myfault.sys (fixtures/out/drivers) at fffff880`044b5000 leaking nonpaged pool tag 'Leak': the seed's !poolused /t5 2 rows and TOTAL; --drivers <dir> writes the .sys/.pdb", PoolLeakScenarios.SeedPoolLeak),
+        ("paged-pool-leak", "basic plus pagedleak.sys, whose tag 'LPag' holds most of the paged pool (128,000,000 bytes)", PoolLeakScenarios.PagedPoolLeak),
+        ("big-pool-leak", "basic plus bigleak.sys, whose tag 'LBig' holds 3,200 nonpaged big-pool blocks of 64 KiB", PoolLeakScenarios.BigPoolLeak),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -26,7 +29,7 @@ public static class SynthProgram
     {
         if (args.Length == 1 && args[0] == "--list")
         {
-            foreach (var (name, description, _) in Scenarios) output.WriteLine($"{name,-12} {description}");
+            foreach (var (name, description, _) in Scenarios) output.WriteLine($"{name,-16} {description}");
             return 0;
         }
         if (args.Length == 0 || args[0].StartsWith('-')) return Fail(error, "a scenario name is required");
@@ -38,6 +41,7 @@ public static class SynthProgram
         string isf = DefaultIsf();
         bool? encodeKdbg = null;
         var damage = HeaderDamage.None;
+        string? driversFolder = null;
         for (int i = 1; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : "";
@@ -49,6 +53,7 @@ public static class SynthProgram
                 case "--isf" when value.Length > 0: isf = value; i++; break;
                 case "--memory" when TryParseSize(value, out ulong m): memory = m; i++; break;
                 case "--kdbg" when value is "plain" or "encoded": encodeKdbg = value == "encoded"; i++; break;
+                case "--drivers" when value.Length > 0: driversFolder = value; i++; break;
                 case "--header" when value is "ok" or "zeroed" or "wrong": damage = value switch { "zeroed" => HeaderDamage.Zeroed, "wrong" => HeaderDamage.Wrong, _ => HeaderDamage.None }; i++; break;
                 default: return Fail(error, $"unexpected '{args[i]}'");
             }
@@ -72,6 +77,7 @@ public static class SynthProgram
             }
         }
         else File.WriteAllBytes(outputPath, machine.Write(format == "full" ? KernelDumpBuilder.Layout.Full : KernelDumpBuilder.Layout.Bitmap));
+        if (driversFolder != null) DriverFiles.Write(machine, driversFolder, output);
         output.WriteLine($"{outputPath}: {scenarioName} for build {b2} ({format}{(memory is ulong r ? $", {r >> 20} MiB of RAM, sparse" : "")}), {machine.Processes.Count} processes, {machine.Drivers.Count} drivers; open with -y {isf}");
         return 0;
     }

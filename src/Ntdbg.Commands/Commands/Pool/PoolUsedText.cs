@@ -18,7 +18,7 @@ public sealed class PoolUsedText : Rendering.Text.TextRenderer<PoolUsedResult>
         foreach (var t in r.Tags)
             o.WriteLine($" {t.Tag}{t.NonPagedAllocs,10}{t.NonPagedBytes,13}{t.PagedAllocs,11}{t.PagedBytes,13}    {Describe(t)}");
         o.WriteLine();
-        o.WriteLine($" TOTAL{r.TotalNonPagedAllocs,9}{r.TotalNonPagedBytes,13}{r.TotalPagedAllocs,11}{r.TotalPagedBytes,13}");
+        o.WriteLine($" TOTAL{r.TotalNonPagedAllocs,10}{r.TotalNonPagedBytes,13}{r.TotalPagedAllocs,11}{r.TotalPagedBytes,13}");
         foreach (var n in r.Notes) o.WriteLine("\t" + n);
     }
 

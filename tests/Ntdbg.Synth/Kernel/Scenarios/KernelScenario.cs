@@ -34,6 +34,9 @@ public sealed class KernelScenario
     public List<SyntheticDriver> Drivers { get; } = [];
     public List<SyntheticProcess> Processes { get; } = [];
 
+    /// <summary>Real driver files mapped at their bases and added to <see cref="Drivers"/> at <see cref="Write"/> (see <see cref="DriverImageWriter"/>).</summary>
+    public List<SyntheticDriverImage> DriverImages { get; } = [];
+
     /// <summary>Steps run at the end of <see cref="Write"/>, after every structure is laid out and before the dump is built (e.g. copying the kernel half of the page tables into each process's).</summary>
     public List<Action<KernelScenario>> BeforeDump { get; } = [];
 
@@ -100,6 +103,7 @@ public sealed class KernelScenario
     public byte[] Write(KernelDumpBuilder.Layout format)
     {
         ThreadWriter.AddFunctions(this);
+        DriverImageWriter.Write(this);
         for (int i = 0; i < Drivers.Count; i++)
             if (Drivers[i].Base == KernelBase) Drivers[i] = Drivers[i] with { Size = Image.SizeOfImage };
         Image.Write(Tables);
