@@ -29,7 +29,7 @@ internal sealed class PoolDumpImage(PeImage image, string module, ulong loadedBa
         if ((section.Characteristics & Discardable) != 0)
         {
             missing.Add(new PoolTagMissingRange(Module, section.Name, (uint)start, CodeBase + start, (uint)(end - start),
-                "discardable section: the loader frees it after initialization"));
+                "Discarded", "discardable section: the loader frees it after initialization"));
             return;
         }
         var buffer = new byte[(int)(end - start)];
@@ -50,7 +50,8 @@ internal sealed class PoolDumpImage(PeImage image, string module, ulong loadedBa
                 if (runStart < 0 && n > 0) runStart = (int)(at - start);
                 Flush(ref runStart, runEnd);
                 ulong holeAt = at + (ulong)n;
-                AddMissing(missing, section.Name, (uint)holeAt, (uint)(pageEnd - holeAt), fault != null ? $"{fault.Kind}: {fault.Detail}" : "not in the dump");
+                AddMissing(missing, section.Name, (uint)holeAt, (uint)(pageEnd - holeAt), fault?.Kind.ToString() ?? nameof(MemoryFaultKind.NotInDump),
+                    fault?.ToString() ?? "not in the dump");
             }
             at = pageEnd;
         }
@@ -64,15 +65,15 @@ internal sealed class PoolDumpImage(PeImage image, string module, ulong loadedBa
     }
 
     /// <summary>Adjacent missing pages with the same kind of fault become one range.</summary>
-    private void AddMissing(List<PoolTagMissingRange> missing, string section, uint rva, uint length, string reason)
+    private void AddMissing(List<PoolTagMissingRange> missing, string section, uint rva, uint length, string kind, string reason)
     {
         if (missing.Count > 0 && missing[^1] is var last && last.Module == Module && last.Section == section && last.Rva + last.Length == rva
-            && last.Reason == reason)
+            && last.Kind == kind)
         {
             missing[^1] = last with { Length = last.Length + length };
             return;
         }
-        missing.Add(new PoolTagMissingRange(Module, section, rva, CodeBase + rva, length, reason));
+        missing.Add(new PoolTagMissingRange(Module, section, rva, CodeBase + rva, length, kind, reason));
     }
 
     public override Dictionary<uint, string> Imports()

@@ -35,9 +35,11 @@ public sealed record PoolTagModuleError(string Path, string Problem);
 
 /// <summary>
 /// Part of a module the dump does not hold (pages not captured, a discarded INIT section), so a use
-/// of the tag there cannot be seen: [Address, Address+Length) and why.
+/// of the tag there cannot be seen: [Address, Address+Length), the kind of hole (a
+/// <see cref="Ntdbg.Core.Memory.MemoryFaultKind"/> name, or "Discarded") and why, as the first
+/// page's fault says it (adjacent pages with the same kind are one range).
 /// </summary>
-public sealed record PoolTagMissingRange(string Module, string Section, uint Rva, ulong Address, uint Length, string Reason);
+public sealed record PoolTagMissingRange(string Module, string Section, uint Rva, ulong Address, uint Length, string Kind, string Reason);
 
 public sealed record PoolTagResult(
     string Tag,

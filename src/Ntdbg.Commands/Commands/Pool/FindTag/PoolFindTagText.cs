@@ -33,7 +33,7 @@ public sealed class PoolFindTagText : Rendering.Text.TextRenderer<PoolFindTagRes
         foreach (var hit in result.StringHits)
             o.WriteLine($"  data {hit.Module} {hit.Section} {Place(hit.Source, hit.Address, hit.Rva, where)} '{hit.Tag}'");
         foreach (var m in result.Missing)
-            o.WriteLine($"  missing {m.Module} {m.Section} {where(m.Address)} (0x{m.Length:x} bytes): {m.Reason}");
+            o.WriteLine($"  missing {m.Module} {m.Section} {where(m.Address)} (0x{m.Length:x} bytes, {m.Kind}): {m.Reason}");
         foreach (var e in result.Errors)
             o.WriteLine($"  skipped {e.Path}: {e.Problem}");
     }
