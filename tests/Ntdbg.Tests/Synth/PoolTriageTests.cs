@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ntdbg.Analyses.Pool;
+using Ntdbg.Cli.Triage;
+using Ntdbg.Commands.Commands.Pool.Triage;
+using Ntdbg.Commands.Session;
+using Ntdbg.Core.IO;
+using Ntdbg.Synth.Kernel;
+using Ntdbg.Synth.Kernel.Scenarios;
+using Ntdbg.Targets.Kernel;
+using Ntdbg.Tests.Support;
+
+namespace Ntdbg.Tests.Synth;
+
+/// <summary>
+/// `ntdbg triage pool` on the seed's pool leak (seed-pool-leak: the seed's counters and tags, the
+/// fixture myfault.sys loaded at the seed's base) for every build, full and bitmap: the verdict is
+/// the non-paged pool, the suspect is the scenario's largest tag, and the driver named is
+/// myfault.sys, with exactly the functions its source allocates with the tag — each hit's address
+/// lying in the driver's image in the dump and holding the tag's bytes there.
+/// </summary>
+public sealed partial class PoolTriageTests
+{
+    private static readonly string Source = TestData.Repo("fixtures/src/drivers/myfault.c");
+
+    /// <summary>Functions in the driver's C source whose body calls ExAllocatePoolWithTag with LEAK_TAG.</summary>
+    [GeneratedRegex(@"^\w[\w\s\*]*?\b(\w+)\s*\([^)]*\)\s*\{(?:(?!^\}).)*?ExAllocatePoolWithTag\([^;]*LEAK_TAG\)", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex AllocatingFunction();
+
+    internal static HashSet<string> AllocatingFunctionsInSource() =>
+        [.. AllocatingFunction().Matches(File.ReadAllText(Source)).Select(m => m.Groups[1].Value)];
+
+    /// <summary>The scenario, a session on its dump whose symbol path holds the ISF tables and the drivers folder, and that folder.</summary>
+    internal static (KernelScenario Scenario, DebugSession Session, string Drivers, byte[] Dump) Open(int build, KernelDumpBuilder.Layout format)
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = PoolLeakScenarios.SeedPoolLeak(IsfLayout.ForBuild(isf, build), build);
+        byte[] bytes = scenario.Write(format);
+        string drivers = Directory.CreateTempSubdirectory("ntdbg-pooltriage").FullName;
+        foreach (var image in scenario.DriverImages)
+        {
+            File.WriteAllBytes(Path.Combine(drivers, image.FileName), image.Bytes);
+            if (image.Pdb != null) File.WriteAllBytes(Path.Combine(drivers, Path.ChangeExtension(image.FileName, ".pdb")), image.Pdb);
+        }
+        var target = KernelDumpTarget.Open(MappedFile.FromBytes($"seed-pool-leak-{build}.dmp", bytes));
+        return (scenario, new DebugSession(target, $"{isf};{drivers}"), drivers, bytes);
+    }
+
+    [SharedDataTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void NamesMyfaultAndItsAllocatingFunctionsForTheNonPagedLeak(int build, KernelDumpBuilder.Layout format)
+    {
+        var (scenario, session, drivers, _) = Open(build, format);
+        try
+        {
+            var report = PoolTriage.Run(session, drivers);
+
+            // The seed's counters are past four fifths of the maximum: the non-paged pool is the problem.
+            var c = scenario.MemoryCounters!;
+            Assert.True(c.NonPagedPoolPages * 5 > c.NonPagedPoolMaximumPages * 4);
+            Assert.Equal(PoolKind.NonPaged, report.Verdict.Problem);
+            Assert.True(report.NonPaged.Excessive);
+
+            var largest = scenario.PoolTags.MaxBy(t => t.NonPagedBytes)!;
+            var suspect = Assert.Single(report.Suspects);
+            Assert.Equal(largest.Tag, suspect.Rank.Tag);
+            Assert.Equal(largest.NonPagedBytes, suspect.Rank.Bytes);
+            Assert.Equal((long)(largest.NonPagedAllocs - largest.NonPagedFrees), suspect.Rank.Allocations);
+            Assert.True(suspect.ExcessiveForRam);
+
+            var myfault = scenario.DriverImages.Single();
+            var driver = Assert.Single(suspect.Drivers);
+            Assert.Equal(myfault.FileName, driver.Module);
+            Assert.True(driver.InDump && driver.OnDisk);
+            Assert.Empty(driver.OtherCode);
+            Assert.Empty(driver.Data);
+
+            var expected = AllocatingFunctionsInSource();
+            Assert.NotEmpty(expected);
+            var inDump = driver.Allocations.Where(h => h.Source == PoolTagSource.Dump).ToList();
+            var onDisk = driver.Allocations.Where(h => h.Source == PoolTagSource.File).ToList();
+            Assert.Equal(expected, inDump.Select(h => h.Function!).ToHashSet());
+            Assert.Equal(expected, onDisk.Select(h => h.Function!).ToHashSet());
+            Assert.Equal(onDisk.Select(h => h.Rva).Order(), inDump.Select(h => h.Rva).Order());
+            foreach (var hit in inDump)
+            {
+                Assert.Equal("ExAllocatePoolWithTag", hit.CallTarget);
+                Assert.Equal(myfault.Base + hit.Rva, hit.Address);
+                // The instruction's bytes in the dump hold the tag as its immediate.
+                var bytes = new byte[15];
+                Assert.Equal(bytes.Length, session.Memory.Read(hit.Address, bytes, out _));
+                Assert.True(bytes.AsSpan().IndexOf(BitConverter.GetBytes(largest.Key)) > 0, $"{hit.Address:x}: {Convert.ToHexString(bytes)}");
+            }
+            Assert.Contains(report.NextSteps, s => s.Contains($"'{largest.Tag}' in {myfault.FileName}", StringComparison.Ordinal));
+            Assert.Contains(report.NextSteps, s => s.Contains($"!poolfind {largest.Tag} 0", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(drivers, recursive: true); }
+    }
+
+    [SharedDataFact]
+    public void CliPrintsTheVerdictAndDriverAsTextAndJson()
+    {
+        var (scenario, _, drivers, bytes) = Open(19041, KernelDumpBuilder.Layout.Bitmap);
+        string dump = Path.Combine(drivers, "seed.dmp");
+        File.WriteAllBytes(dump, bytes);
+        try
+        {
+            string isf = TestData.Shared("kernel/isf");
+            var text = new StringWriter();
+            Assert.Equal(0, TriageCommand.Run(["pool", dump, "-y", isf, "--drivers", drivers], text, TextWriter.Null));
+            string output = text.ToString();
+            Assert.Contains("verdict:   NonPaged pool usage is excessive", output);
+            Assert.Contains("myfault.sys: allocates with 'Leak' (in the dump and under --drivers)", output);
+            foreach (var f in AllocatingFunctionsInSource()) Assert.Contains($"myfault.sys!{f}", output);
+
+            var json = new StringWriter();
+            Assert.Equal(0, TriageCommand.Run(["pool", dump, "-y", isf, "--drivers", drivers, "--json"], json, TextWriter.Null));
+            using var doc = JsonDocument.Parse(json.ToString());
+            var result = doc.RootElement.GetProperty("result");
+            Assert.Equal("PoolTriageReport", doc.RootElement.GetProperty("type").GetString());
+            Assert.Equal("NonPaged", result.GetProperty("verdict").GetProperty("problem").GetString());
+            var suspect = result.GetProperty("suspects")[0];
+            Assert.Equal("Leak", suspect.GetProperty("rank").GetProperty("tag").GetString());
+            Assert.Equal("myfault.sys", suspect.GetProperty("drivers")[0].GetProperty("module").GetString());
+            Assert.Equal(scenario.MemoryCounters!.PhysicalPages * 4096, result.GetProperty("physicalMemoryBytes").GetUInt64());
+
+            Assert.Equal(2, TriageCommand.Run(["pool", Path.Combine(drivers, "absent.dmp")], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(2, TriageCommand.Run(["pool", dump, "--drivers", Path.Combine(drivers, "absent")], TextWriter.Null, TextWriter.Null));
+        }
+        finally { Directory.Delete(drivers, recursive: true); }
+    }
+}
