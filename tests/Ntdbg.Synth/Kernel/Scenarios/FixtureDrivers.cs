@@ -6,17 +6,23 @@ namespace Ntdbg.Synth.Kernel.Scenarios;
 /// </summary>
 public static class FixtureDrivers
 {
-    /// <summary>fixtures/out/drivers in the checkout this assembly runs from.</summary>
+    /// <summary>
+    /// fixtures/out/drivers in the checkout this assembly runs from, or (for builds with
+    /// --artifacts-path outside the checkout) the one this source file was compiled in.
+    /// </summary>
     public static string Folder
     {
         get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx")))
-                    return Path.Combine(dir.FullName, "fixtures", "out", "drivers");
+            foreach (string start in new[] { AppContext.BaseDirectory, SourceDirectory() })
+                for (var dir = start.Length > 0 ? new DirectoryInfo(start) : null; dir != null; dir = dir.Parent)
+                    if (File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx")))
+                        return Path.Combine(dir.FullName, "fixtures", "out", "drivers");
             throw new DirectoryNotFoundException($"no ntdbg checkout (ntdbg.slnx) above {AppContext.BaseDirectory}: the fixture drivers live in fixtures/out/drivers");
         }
     }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
 
     /// <summary>The driver <paramref name="fileName"/> (e.g. "myfault.sys") and its PDB, to be mapped at <paramref name="imageBase"/>.</summary>
     public static SyntheticDriverImage Load(string fileName, ulong imageBase)
