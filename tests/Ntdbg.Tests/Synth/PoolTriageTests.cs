@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Ntdbg.Analyses.Pool;
 using Ntdbg.Cli.Triage;
 using Ntdbg.Commands.Commands.Pool.Triage;
@@ -19,16 +18,10 @@ namespace Ntdbg.Tests.Synth;
 /// myfault.sys, with exactly the functions its source allocates with the tag — each hit's address
 /// lying in the driver's image in the dump and holding the tag's bytes there.
 /// </summary>
-public sealed partial class PoolTriageTests
+public sealed class PoolTriageTests
 {
-    private static readonly string Source = TestData.Repo("fixtures/src/drivers/myfault.c");
-
-    /// <summary>Functions in the driver's C source whose body calls ExAllocatePoolWithTag with LEAK_TAG.</summary>
-    [GeneratedRegex(@"^\w[\w\s\*]*?\b(\w+)\s*\([^)]*\)\s*\{(?:(?!^\}).)*?ExAllocatePoolWithTag\([^;]*LEAK_TAG\)", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex AllocatingFunction();
-
-    internal static HashSet<string> AllocatingFunctionsInSource() =>
-        [.. AllocatingFunction().Matches(File.ReadAllText(Source)).Select(m => m.Groups[1].Value)];
+    /// <summary>Functions in the driver's C source whose body calls ExAllocatePoolWithTag with its tag.</summary>
+    internal static HashSet<string> AllocatingFunctionsInSource() => [.. FixtureDriverFile.Read("myfault.sys").AllocatingFunctions];
 
     /// <summary>The scenario, a session on its dump whose symbol path holds the ISF tables and the drivers folder, and that folder.</summary>
     internal static (KernelScenario Scenario, DebugSession Session, string Drivers, byte[] Dump) Open(int build, KernelDumpBuilder.Layout format)
@@ -82,6 +75,8 @@ public sealed partial class PoolTriageTests
             Assert.Equal(expected, inDump.Select(h => h.Function!).ToHashSet());
             Assert.Equal(expected, onDisk.Select(h => h.Function!).ToHashSet());
             Assert.Equal(onDisk.Select(h => h.Rva).Order(), inDump.Select(h => h.Rva).Order());
+            // The immediates the tests find in the file's bytes themselves (mov r8d,tag; call [rip+x]).
+            Assert.Equal(FixtureDriverFile.Read(myfault.FileName).ImmediateRvas, inDump.Select(h => h.Rva + 2).Order());
             foreach (var hit in inDump)
             {
                 Assert.Equal("ExAllocatePoolWithTag", hit.CallTarget);
