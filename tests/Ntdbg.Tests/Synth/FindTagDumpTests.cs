@@ -48,6 +48,10 @@ public sealed class FindTagDumpTests
         var target = KernelDumpTarget.Open(MappedFile.FromBytes($"findtag-{build}.dmp", scenario.Write(format)));
         var session = new DebugSession(target, $"{isf};{TestData.Shared(Store)}");
 
+        // Loading amdppm's symbols maps the store's amdppm.sys behind the session's memory; the
+        // search must still read the dump's own pages, so the paged-out page stays missing.
+        session.SymbolTable.EnsureLoaded(session.SymbolTable.Find("amdppm")!);
+        Assert.Equal(4, session.Memory.Read(pagedOut, new byte[4], out _));
         var result = PoolFindTag.InDump(session, tag);
         var dump = result.CodeHits.Where(h => h.Module == "amdppm.sys").ToList();
         var expected = kept.Where(h => h != victim).ToList();

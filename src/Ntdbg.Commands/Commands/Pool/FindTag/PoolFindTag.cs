@@ -16,6 +16,10 @@ public static class PoolFindTag
         return new PoolFindTagResult(tag.Text, tag.Value, session?.Target.Path, inDump, directory, onDisk, session?.PointerSize ?? 8);
     }
 
+    /// <summary>
+    /// Reads the dump's own memory, not the session's view that fills holes from image files the
+    /// symbol path holds: a page the dump lacks is reported missing, and a hit "in the dump" is one.
+    /// </summary>
     public static PoolTagResult InDump(DebugSession session, PoolTagPattern tag) =>
-        PoolTagDumpFinder.Find(session.Memory, session.SymbolTable, tag);
+        PoolTagDumpFinder.Find(session.ProcessMemory, session.SymbolTable, tag);
 }

@@ -60,7 +60,7 @@ public static class PoolTriage
     public static PoolTagSuspect Attribute(DebugSession session, string? driversFolder, PoolKind pool, PoolTagRank rank)
     {
         var tag = PoolTagPattern.Parse(rank.Tag);
-        var inDump = PoolTagDumpFinder.Find(session.Memory, session.SymbolTable, tag);
+        var inDump = FindTag.PoolFindTag.InDump(session, tag);
         var onDisk = driversFolder != null ? PoolTagFinder.FindInDirectory(driversFolder, tag) : null;
         var code = inDump.CodeHits.Concat(onDisk?.CodeHits ?? []).ToList();
         var data = inDump.StringHits.Concat(onDisk?.StringHits ?? []).ToList();
