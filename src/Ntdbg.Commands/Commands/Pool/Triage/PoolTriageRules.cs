@@ -103,5 +103,10 @@ public static class PoolTriageRules
 
     public static string Kb(ulong? bytes) => bytes is ulong b ? (b / 1024).ToString("N0", CultureInfo.InvariantCulture) + " KB" : "?";
 
-    public static string Percent(double? share) => share is double s ? (s * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "?";
+    public static string Percent(double? share) => share switch
+    {
+        null => "?",
+        > 0 and < 0.0005 => "<0.1%", // not 0%: the tag does hold memory
+        double s => (s * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
+    };
 }
