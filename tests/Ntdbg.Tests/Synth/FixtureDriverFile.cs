@@ -11,7 +11,8 @@ namespace Ntdbg.Tests.Synth;
 /// (scanned from the file's bytes through its section table), and from its C source the tag and
 /// the functions that pass it to ExAllocatePoolWithTag.
 /// </summary>
-internal sealed partial record FixtureDriverFile(string FileName, uint SizeOfImage, string Tag, IReadOnlyList<uint> ImmediateRvas, IReadOnlyList<string> AllocatingFunctions)
+internal sealed partial record FixtureDriverFile(string FileName, uint SizeOfImage, string Tag, IReadOnlyList<uint> ImmediateRvas, IReadOnlyList<string> AllocatingFunctions,
+    ulong ImageBase, IReadOnlyList<(uint Rva, ulong FileValue)> Dir64Fixups)
 {
     public static FixtureDriverFile Read(string fileName)
     {
@@ -20,7 +21,46 @@ internal sealed partial record FixtureDriverFile(string FileName, uint SizeOfIma
         var define = TagDefine().Match(source);
         Assert.True(define.Success, $"{fileName}: no #define *_TAG 'xxxx' in its source");
         string tag = new(define.Groups[2].Value.Reverse().ToArray()); // 'kaeL' is "Leak" in memory
-        return new FixtureDriverFile(fileName, ReadSizeOfImage(bytes), tag, Immediates(bytes, tag), Allocating(source, define.Groups[1].Value));
+        int optional = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(0x3c)) + 24;
+        return new FixtureDriverFile(fileName, ReadSizeOfImage(bytes), tag, Immediates(bytes, tag), Allocating(source, define.Groups[1].Value),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(optional + 24)), Fixups(bytes));
+    }
+
+    /// <summary>The DIR64 entries of the base relocation directory and the 8 bytes each covers in the file.</summary>
+    private static List<(uint, ulong)> Fixups(byte[] b)
+    {
+        int nt = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(0x3c));
+        int table = nt + 24 + BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(nt + 20));
+        int sections = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(nt + 6));
+        uint relocRva = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(nt + 24 + 112 + 5 * 8));
+        uint relocSize = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(nt + 24 + 112 + 5 * 8 + 4));
+        int FileOffset(uint rva)
+        {
+            for (int i = 0; i < sections; i++)
+            {
+                int h = table + i * 40;
+                uint va = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(h + 12)), size = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(h + 16));
+                if (rva >= va && rva < va + size) return (int)(rva - va + BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(h + 20)));
+            }
+            throw new InvalidDataException($"RVA {rva:x} is in no section");
+        }
+        var fixups = new List<(uint, ulong)>();
+        if (relocSize == 0) return fixups;
+        int at = FileOffset(relocRva), end = at + (int)relocSize;
+        while (at + 8 <= end)
+        {
+            uint page = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at));
+            int blockSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at + 4));
+            for (int i = at + 8; i < at + blockSize; i += 2)
+            {
+                ushort e = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i));
+                if (e >> 12 != 10) continue;
+                uint rva = page + (uint)(e & 0xfff);
+                fixups.Add((rva, BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(FileOffset(rva)))));
+            }
+            at += blockSize;
+        }
+        return fixups;
     }
 
     private static uint ReadSizeOfImage(byte[] b) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(0x3c)) + 24 + 56));

@@ -89,6 +89,35 @@ public sealed partial class PoolLeakScenarioTests
         Assert.All(rows, r => Assert.StartsWith($"{Hex(PoolLeakScenarios.MyfaultBase)} {Hex(end)}   myfault", r));
     }
 
+    [SeedTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void LmAOfEachHitPrintsTheSeedsStartEndAndName(int build, KernelDumpBuilder.Layout format)
+    {
+        // The seed: "1: kd> lm a fffff880`044b63aa", then "start end module name" and the myfault row.
+        var seedLm = Seed.OutputOf("lm a fffff880`044b63aa", l => !l.Contains("kd>", StringComparison.Ordinal));
+        Assert.Equal(2, seedLm.Count);
+        var seedColumns = seedLm[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3];
+        var hits = FixtureDriverFile.Read("myfault.sys").ImmediateRvas.Select(rva => PoolLeakScenarios.MyfaultBase + rva);
+        string output = Open(Make(PoolLeakScenarios.SeedPoolLeak, build), format, string.Join("; ", hits.Select(h => $"lm a {Hex(h)}")));
+        var lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.Equal(2, lines.Count(l => l == seedLm[0]));
+        var rows = lines.Where(l => l.Contains("myfault", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal(seedColumns, r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]));
+    }
+
+    [SharedDataFact]
+    public void MappedImageHasItsHeadersAndRelocatedPointers()
+    {
+        var driver = FixtureDriverFile.Read("myfault.sys");
+        var fixup = Assert.Single(driver.Dir64Fixups); // MyfaultUnloadRoutine in .data
+        ulong slot = PoolLeakScenarios.MyfaultBase + fixup.Rva;
+        string output = Open(Make(PoolLeakScenarios.SeedPoolLeak, 19041), KernelDumpBuilder.Layout.Full, $"db {Hex(PoolLeakScenarios.MyfaultBase)} L2; dq {Hex(slot)} L1");
+        Assert.Contains($"{Hex(PoolLeakScenarios.MyfaultBase)}  4d 5a", output); // MZ at the base
+        ulong relocated = fixup.FileValue - driver.ImageBase + PoolLeakScenarios.MyfaultBase;
+        Assert.Contains($"{Hex(slot)}  {Hex(relocated)}", output);
+    }
+
     private static string Hex(ulong va) => $"{va >> 32:x8}`{va & 0xffffffff:x8}";
 
     [SharedDataTheory]
