@@ -124,4 +124,41 @@ public sealed class PoolTriageTests
         }
         finally { Directory.Delete(drivers, recursive: true); }
     }
+
+    [SharedDataFact]
+    public void FindTagCliSearchesTheDumpsModulesAndTheFolder()
+    {
+        var (scenario, _, drivers, bytes) = Open(22000, KernelDumpBuilder.Layout.Full);
+        string dump = Path.Combine(drivers, "seed.dmp");
+        File.WriteAllBytes(dump, bytes);
+        try
+        {
+            string symbols = $"{TestData.Shared("kernel/isf")};{drivers}";
+            var expected = AllocatingFunctionsInSource();
+            var json = new StringWriter();
+            Assert.Equal(0, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leak", dump, "-y", symbols, "--dir", drivers, "--json"], json, TextWriter.Null));
+            using var doc = JsonDocument.Parse(json.ToString());
+            var result = doc.RootElement.GetProperty("result");
+            Assert.Equal("PoolFindTagResult", doc.RootElement.GetProperty("type").GetString());
+            var myfault = scenario.DriverImages.Single();
+            var inDump = result.GetProperty("inDump").GetProperty("codeHits").EnumerateArray().ToList();
+            Assert.Equal(expected, inDump.Select(h => h.GetProperty("function").GetString()!).ToHashSet());
+            Assert.All(inDump, h => Assert.Equal(myfault.Base + h.GetProperty("rva").GetUInt32(), h.GetProperty("address").GetUInt64()));
+            Assert.All(inDump, h => Assert.Equal("Dump", h.GetProperty("source").GetString()));
+            var onDisk = result.GetProperty("onDisk").GetProperty("codeHits").EnumerateArray().ToList();
+            Assert.Equal(expected, onDisk.Select(h => h.GetProperty("function").GetString()!).ToHashSet());
+            // The modules the scenario only lists have no image in the dump: skipped, with why.
+            var skipped = result.GetProperty("inDump").GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
+            Assert.Equal(scenario.Drivers.Select(d => d.FileName).Where(n => n is not "ntoskrnl.exe" && n != myfault.FileName).Order(), skipped.Order());
+
+            var text = new StringWriter();
+            Assert.Equal(0, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leak", dump, "-y", symbols], text, TextWriter.Null));
+            foreach (string f in expected)
+                Assert.Contains(text.ToString().Split('\n'), l => l.StartsWith($"  alloc myfault.sys!{f} ", StringComparison.Ordinal) && l.Contains("-> call ExAllocatePoolWithTag at fffff880`044b", StringComparison.Ordinal));
+
+            Assert.Equal(2, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leak", Path.Combine(drivers, "absent.dmp")], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(2, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leaky", dump], TextWriter.Null, TextWriter.Null));
+        }
+        finally { Directory.Delete(drivers, recursive: true); }
+    }
 }
