@@ -76,4 +76,35 @@ public sealed class FindTagDumpTests
         using var mapped = MappedFile.Open(file);
         return [.. Ntdbg.Formats.Pe.PeImage.FromFile(mapped).Sections];
     }
+
+    /// <summary>
+    /// A driver whose import directory the dump no longer holds (as when INIT is freed) but whose
+    /// IAT slots hold the addresses the loader bound them to: the calls are still tied to
+    /// ExAllocatePoolWithTag, named by the kernel's symbols at the bound address.
+    /// </summary>
+    [SharedDataTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void BoundIatSlotsNameTheCallWithoutTheImportDirectory(int build, KernelDumpBuilder.Layout format)
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = PoolLeakScenarios.SeedPoolLeak(IsfLayout.ForBuild(isf, build), build);
+        var myfault = scenario.DriverImages.Single();
+        string file = Path.Combine(FixtureDrivers.Folder, myfault.FileName);
+        using var mapped = MappedFile.Open(file);
+        var pe = Ntdbg.Formats.Pe.PeImage.FromFile(mapped);
+        var slots = pe.ReadImports().SelectMany(m => m.Functions).Where(f => f.Name != null && scenario.Layout.HasSymbol(f.Name)).ToList();
+        Assert.Contains(slots, f => f.Name == "ExAllocatePoolWithTag");
+        uint importDirectory = pe.NtHeadersOffset + 4 + 20 + 112 + 8; // PE32+ DataDirectory[1]
+        scenario.BeforeDump.Add(s =>
+        {
+            s.Tables.WriteVirtual(myfault.Base + importDirectory, new byte[8]);
+            foreach (var f in slots) s.Tables.WriteVirtualUInt64(myfault.Base + f.IatRva, KernelScenario.KernelBase + s.Layout.Rva(f.Name!));
+        });
+        var target = KernelDumpTarget.Open(MappedFile.FromBytes($"bound-iat-{build}.dmp", scenario.Write(format)));
+        var session = new DebugSession(target, isf);
+
+        var hits = PoolFindTag.InDump(session, PoolTagPattern.Parse("Leak")).CodeHits;
+        Assert.Equal(FixtureDriverFile.Read(myfault.FileName).ImmediateRvas, hits.Select(h => h.Rva + 2).Order());
+        Assert.All(hits, h => Assert.Equal(("ExAllocatePoolWithTag", true), (h.CallTarget, h.IsAllocation)));
+    }
 }
