@@ -14,7 +14,8 @@ namespace Ntdbg.Cli.Pool;
 /// `ntdbg pool findtag &lt;tag&gt; [--dir folder] [dump] [-y SymbolPath] [--json]`: which images use a
 /// pool tag, from their code (immediates passed to the pool routines) rather than a byte search
 /// alone: the module images a dump holds, and/or the image files under a folder (the current
-/// one when neither a dump nor a folder is given). Rendered by <see cref="PoolFindTagText"/> or as JSON.
+/// one when neither a dump nor a folder is given; with both, the folder joins the symbol path).
+/// Rendered by <see cref="PoolFindTagText"/> or as JSON.
 /// </summary>
 public static class FindTagCommand
 {
@@ -61,6 +62,8 @@ public static class FindTagCommand
             error.WriteLine($"ntdbg pool: no dump '{dump}'");
             return 2;
         }
+        // PDBs beside the drivers name the functions of the dump's module images too.
+        if (dump != null && directory != null) symbolPath = string.IsNullOrEmpty(symbolPath) ? directory : $"{symbolPath};{directory}";
         using var target = dump != null ? TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath))) : null;
         var session = target != null ? new DebugSession(target, symbolPath) : null;
         var outcome = new CommandOutcome("pool findtag", PoolFindTag.Run(tag, session, directory), null);
