@@ -41,12 +41,14 @@ for build in 7601 9600 14393 17763 19041 20348 22000; do
     done
   done
 done
-# Big pool allocations: the pool-pages scenario's nt!PoolBigPageTable, read by Volatility's windows.bigpools
-# and by ntdbg's !poolfind (every pool's big allocations are listed whatever the pool type asked for).
+# Big pool allocations: nt!PoolBigPageTable of the pool-pages scenario and of seed-pool-leak (the seed's
+# 601 leaked 'Leak' blocks), read by Volatility's windows.bigpools and by ntdbg's !poolfind (every pool's
+# big allocations are listed whatever the pool type asked for); the address sets must be equal.
+for scenario in pool-pages seed-pool-leak; do
 for build in 7601 9600 14393 17763 19041 20348 22000; do
   for format in full bitmap; do
-    name="pool-pages-$build-$format"
-    "$root/ntdbg-synth" pool-pages --build "$build" --format "$format" --isf "$isf" -o "$out/$name.dmp" > /dev/null
+    name="$scenario-$build-$format"
+    "$root/ntdbg-synth" "$scenario" --build "$build" --format "$format" --isf "$isf" -o "$out/$name.dmp" > /dev/null
     if ! "$python" "$vol" -q --offline --cache-path "$out/cache" -s "$isf" -f "$out/$name.dmp" -r json windows.bigpools --tag Leak > "$out/$name.windows.bigpools.json" 2> "$out/$name.windows.bigpools.err"; then
       status=1
     fi
@@ -55,7 +57,11 @@ for build in 7601 9600 14393 17763 19041 20348 22000; do
     "$root/ntdbg" -q -z "$out/$name.dmp" -y "$isf" -c '!poolfind Leak 0; q' > "$out/$name.poolfind.txt" 2>&1 || status=1
     ntdbg_big=$(grep -o '^[0-9a-f]\{16\} : tag Leak' "$out/$name.poolfind.txt" | cut -d' ' -f1 | sort | tr '\n' ' ' | sed 's/ $//')
     verdict="agree"; [ "$vol_big" = "$ntdbg_big" ] || { verdict="DIFFER"; status=1; }
-    printf '%-6s %-7s bigpools Leak: volatility %s | ntdbg !poolfind %s | %s\n' "$build" "$format" "${vol_big:-none}" "${ntdbg_big:-none}" "$verdict"
+    count() { [ -z "$1" ] && echo 0 || echo "$1" | wc -w; }
+    if [ "$scenario" = pool-pages ]; then shown_vol=${vol_big:-none}; shown_ntdbg=${ntdbg_big:-none}
+    else shown_vol="$(count "$vol_big") allocations"; shown_ntdbg="$(count "$ntdbg_big") allocations"; fi
+    printf '%-14s %-6s %-7s bigpools Leak: volatility %s | ntdbg !poolfind %s | %s\n' "$scenario" "$build" "$format" "$shown_vol" "$shown_ntdbg" "$verdict"
   done
+done
 done
 exit $status

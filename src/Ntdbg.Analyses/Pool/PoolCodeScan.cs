@@ -1,17 +1,18 @@
 using Iced.Intel;
-using Ntdbg.Formats.Pe;
 
 namespace Ntdbg.Analyses.Pool;
 
 /// <summary>
-/// Decodes one executable section for <see cref="PoolTagFinder"/>: only the .pdata functions that
-/// hold the tag's bytes when every occurrence lies in one (x64), else the whole section linearly
-/// (x86 has no .pdata). One <see cref="Instruction"/> is reused; text is made only for hits.
+/// Decodes one readable stretch of an executable section (<c>runRva</c>,
+/// <c>bytes</c>) for <see cref="PoolImageScanner"/>: only the .pdata functions that
+/// hold the tag's bytes when every occurrence lies in one inside the stretch (x64), else the whole
+/// stretch linearly (x86 has no .pdata). One <see cref="Instruction"/> is reused; text is made only for hits.
 /// </summary>
-internal sealed class PoolCodeScan(PeImage image, string module, PeSectionHeader section, byte[] bytes, PoolTagPattern tag,
+internal sealed class PoolCodeScan(PoolScanImage image, uint runRva, byte[] bytes, PoolTagPattern tag,
     Dictionary<uint, string> imports, PoolFunctionNamer namer, List<PoolTagCodeHit> hits)
 {
-    private readonly ulong _imageBase = image.OptionalHeader.ImageBase;
+    private readonly ulong _imageBase = image.CodeBase;
+    private readonly bool _is64 = image.Image.Is64;
     private readonly MasmFormatter _formatter = PoolInstructionText.CreateFormatter();
     // Hits still waiting for a call: index into hits and instructions left in the window.
     private readonly List<(int Hit, int Left)> _pending = [];
@@ -24,7 +25,7 @@ internal sealed class PoolCodeScan(PeImage image, string module, PeSectionHeader
     private List<(int Start, int End)> Ranges(List<int> occurrences)
     {
         var ranges = new List<(int Start, int End)>();
-        uint sectionStart = section.VirtualAddress, sectionEnd = section.VirtualAddress + (uint)bytes.Length;
+        uint sectionStart = runRva, sectionEnd = runRva + (uint)bytes.Length;
         foreach (int offset in occurrences)
         {
             if (!namer.TryFindFunction(sectionStart + (uint)offset, out uint begin, out uint end) || begin < sectionStart || end > sectionEnd)
@@ -37,8 +38,8 @@ internal sealed class PoolCodeScan(PeImage image, string module, PeSectionHeader
 
     private void Decode(int start, int end)
     {
-        ulong ip = _imageBase + section.VirtualAddress + (uint)start;
-        var decoder = Decoder.Create(image.Is64 ? 64 : 32, new ByteArrayCodeReader(bytes, start, end - start), ip, DecoderOptions.None);
+        ulong ip = _imageBase + runRva + (uint)start;
+        var decoder = Decoder.Create(_is64 ? 64 : 32, new ByteArrayCodeReader(bytes, start, end - start), ip, DecoderOptions.None);
         ulong stop = ip + (ulong)(end - start);
         _pending.Clear();
         while (decoder.IP < stop)
@@ -50,7 +51,7 @@ internal sealed class PoolCodeScan(PeImage image, string module, PeSectionHeader
             {
                 uint rva = (uint)(instruction.IP - _imageBase);
                 var (name, functionStart) = namer.Name(rva);
-                hits.Add(new PoolTagCodeHit(module, name, functionStart, rva, PoolTagPattern.Spell(value),
+                hits.Add(new PoolTagCodeHit(image.Source, image.Module, name, functionStart, rva, instruction.IP, PoolTagPattern.Spell(value),
                     PoolInstructionText.Format(_formatter, ref instruction), null, null, false));
                 _pending.Add((hits.Count - 1, PoolTagFinder.CallWindow));
             }
@@ -89,7 +90,7 @@ internal sealed class PoolCodeScan(PeImage image, string module, PeSectionHeader
         if (instruction.OpCount != 1 || instruction.Op0Kind != OpKind.Memory) return null;
         ulong slot;
         if (instruction.IsIPRelativeMemoryOperand) slot = instruction.IPRelativeMemoryAddress;
-        else if (!image.Is64 && instruction.MemoryBase == Register.None && instruction.MemoryIndex == Register.None) slot = instruction.MemoryDisplacement32;
+        else if (!_is64 && instruction.MemoryBase == Register.None && instruction.MemoryIndex == Register.None) slot = instruction.MemoryDisplacement32;
         else return null;
         if (slot < _imageBase || slot - _imageBase > uint.MaxValue) return null;
         return imports.TryGetValue((uint)(slot - _imageBase), out var name) ? name : null;

@@ -1,31 +1,39 @@
+using Ntdbg.Core.Errors;
+using Ntdbg.Core.Memory;
 using Ntdbg.Formats.Pe;
-using Ntdbg.Symbols.Pdb;
+using Ntdbg.Symbols.Model;
 
 namespace Ntdbg.Analyses.Pool;
 
 /// <summary>
-/// Names the function around an RVA: from the image's PDB when one is given, otherwise the
-/// .pdata entry's start, named by an export starting there (or null: the caller prints the RVA).
+/// Names the function around an RVA: from the image's symbols (PDB, ISF, breakpad) when given,
+/// otherwise the .pdata entry's start, named by an export starting there (or null: the caller
+/// prints the RVA). A .pdata or export table the dump lacks leaves names unknown, not wrong.
 /// </summary>
 internal sealed class PoolFunctionNamer
 {
-    private readonly PdbSymbolSource? _pdb;
-    private readonly PeRuntimeFunction[] _functions;
+    private readonly ISymbolSource? _symbols;
+    private readonly PeRuntimeFunction[] _functions = [];
     private readonly Dictionary<uint, string> _exports = new();
 
-    public PoolFunctionNamer(PeImage image, PdbSymbolSource? pdb)
+    public PoolFunctionNamer(PeImage image, ISymbolSource? symbols)
     {
-        _pdb = pdb;
-        _functions = image.ReadRuntimeFunctions().OrderBy(f => f.BeginAddress).ToArray();
-        var exports = image.ReadExports();
-        if (exports != null)
-            foreach (var e in exports.Exports)
-                if (e.Name != null && !e.IsForwarder) _exports.TryAdd(e.Rva, e.Name);
+        _symbols = symbols?.Kind == SymbolSourceKind.Exports ? null : symbols; // exports: .pdata + exports below say more
+        try { _functions = image.ReadRuntimeFunctions().OrderBy(f => f.BeginAddress).ToArray(); }
+        catch (Exception e) when (e is MemoryFaultException or DumpFormatException) { _functions = []; }
+        try
+        {
+            var exports = image.ReadExports();
+            if (exports != null)
+                foreach (var e in exports.Exports)
+                    if (e.Name != null && !e.IsForwarder) _exports.TryAdd(e.Rva, e.Name);
+        }
+        catch (Exception e) when (e is MemoryFaultException or DumpFormatException) { _exports.Clear(); }
     }
 
     public (string? Name, uint Start) Name(uint rva)
     {
-        if (_pdb != null && _pdb.TryFindByRva(rva, out var symbol, out _)) return (symbol.Name, symbol.Rva);
+        if (_symbols != null && _symbols.TryFindByRva(rva, out var symbol, out _)) return (symbol.Name, symbol.Rva);
         uint start = FunctionStart(rva);
         return (_exports.TryGetValue(start, out var name) ? name : null, start);
     }

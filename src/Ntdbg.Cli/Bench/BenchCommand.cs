@@ -21,10 +21,12 @@ public static class BenchCommand
         if (args.Length > 0 && args[0] == "analyze") return AnalyzeBenchCommand.Run(args[1..], output);
         if (args.Length > 0 && args[0] == "kernel") return KernelBenchCommand.Run(args[1..], output);
         if (args.Length > 0 && args[0] == "pool") return PoolBenchCommand.Run(args[1..], output);
+        if (args.Length > 0 && args[0] == "findtag") return FindTagBenchCommand.Run(args[1..], output);
         if (args.Length == 0 || args[0] != "search")
         {
             output.WriteLine("usage: ntdbg bench search [--size-mb N] [--runs N] [--no-check]");
             output.WriteLine("       ntdbg bench symbols [--pdb path] [--lookups N] [--no-check]");
+            output.WriteLine("       ntdbg bench findtag [--size-mb N] [--tag T] [--runs N] [--no-check]");
             output.WriteLine("       ntdbg bench kernel --dump path [-y IsfFolder] [--runs N] [--translations N] [--processes N] [--no-check]");
             output.WriteLine("       ntdbg bench pool --dump path [-y IsfFolder] [--runs N] [--tags N] [--no-check]");
             return 2;

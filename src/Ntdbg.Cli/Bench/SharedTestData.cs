@@ -6,17 +6,22 @@ namespace Ntdbg.Cli.Bench;
 /// </summary>
 public static class SharedTestData
 {
-    public static string? Find(string relative)
+    public static string? Find(string relative) => Find(relative, File.Exists);
+
+    /// <summary>A folder of the shared test data, found the same way.</summary>
+    public static string? FindDirectory(string relative) => Find(relative, Directory.Exists);
+
+    private static string? Find(string relative, Func<string, bool> exists)
     {
         var env = Environment.GetEnvironmentVariable("NTDBG_SHARED_TESTDATA");
-        if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, relative))) return Path.Combine(env, relative);
+        if (!string.IsNullOrEmpty(env) && exists(Path.Combine(env, relative))) return Path.Combine(env, relative);
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
             {
                 if (!File.Exists(Path.Combine(dir.FullName, "ntdbg.slnx"))) continue;
                 var p = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata", relative));
-                if (File.Exists(p)) return p;
+                if (exists(p)) return p;
                 break;
             }
         }

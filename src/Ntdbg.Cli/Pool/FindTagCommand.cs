@@ -1,17 +1,25 @@
-using System.Text.Json;
 using Ntdbg.Analyses.Pool;
+using Ntdbg.Commands.Commands.Pool.FindTag;
+using Ntdbg.Commands.Engine;
+using Ntdbg.Commands.Rendering.Json;
+using Ntdbg.Commands.Rendering.Text;
+using Ntdbg.Commands.Session;
+using Ntdbg.Symbols.Isf;
+using Ntdbg.Symbols.Locators;
+using Ntdbg.Targets;
 
 namespace Ntdbg.Cli.Pool;
 
 /// <summary>
-/// `ntdbg pool findtag &lt;tag&gt; [--dir folder] [--json]`: which images under a folder use a pool
-/// tag, from their code (immediates passed to the pool routines) rather than a byte search alone.
+/// `ntdbg pool findtag &lt;tag&gt; [--dir folder] [dump] [-y SymbolPath] [--json]`: which images use a
+/// pool tag, from their code (immediates passed to the pool routines) rather than a byte search
+/// alone: the module images a dump holds, and/or the image files under a folder (the current
+/// one when neither a dump nor a folder is given; with both, the folder joins the symbol path).
+/// Rendered by <see cref="PoolFindTagText"/> or as JSON.
 /// </summary>
 public static class FindTagCommand
 {
-    public const string Usage = "usage: ntdbg pool findtag <tag> [--dir <folder of .sys/.dll/.exe>] [--json]";
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public const string Usage = "usage: ntdbg pool findtag <tag> [--dir <folder of .sys/.dll/.exe>] [dump] [-y SymbolPath] [--json]";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -20,12 +28,15 @@ public static class FindTagCommand
             error.WriteLine(Usage);
             return 2;
         }
-        string directory = Directory.GetCurrentDirectory();
+        string? directory = null, dump = null;
+        string? symbolPath = Environment.GetEnvironmentVariable("_NT_SYMBOL_PATH");
         bool json = false;
         for (int i = 2; i < args.Length; i++)
         {
             if (args[i] == "--dir" && i + 1 < args.Length) directory = args[++i];
+            else if (args[i] == "-y" && i + 1 < args.Length) symbolPath = args[++i];
             else if (args[i] == "--json") json = true;
+            else if (dump == null && !args[i].StartsWith('-')) dump = args[i];
             else
             {
                 error.WriteLine($"ntdbg pool: unexpected '{args[i]}'");
@@ -40,30 +51,24 @@ public static class FindTagCommand
             error.WriteLine($"ntdbg pool: {e.Message}");
             return 2;
         }
-        if (!Directory.Exists(directory))
+        if (dump == null) directory ??= Directory.GetCurrentDirectory();
+        if (directory != null && !Directory.Exists(directory))
         {
             error.WriteLine($"ntdbg pool: no folder '{directory}'");
             return 2;
         }
-        var result = PoolTagFinder.FindInDirectory(directory, tag);
-        if (json) output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
-        else Render(result, output);
-        return 0;
-    }
-
-    private static void Render(PoolTagResult result, TextWriter output)
-    {
-        output.WriteLine($"Pool tag '{result.Tag}' (0x{result.Value:X8}) in {result.FilesScanned} image(s)");
-        foreach (var hit in result.CodeHits.OrderByDescending(h => h.IsPoolCall))
+        if (dump != null && !File.Exists(dump))
         {
-            string function = hit.Function != null ? $"{hit.Module}!{hit.Function}" : $"{hit.Module}+0x{hit.FunctionRva:x}";
-            string call = hit.CallTarget != null ? $" -> call {hit.CallTarget} at +0x{hit.CallRva:x}" : "";
-            string mark = hit.IsPoolCall ? "pool " : "code ";
-            output.WriteLine($"  {mark}{function} +0x{hit.Rva:x} '{hit.Tag}': {hit.Instruction}{call}");
+            error.WriteLine($"ntdbg pool: no dump '{dump}'");
+            return 2;
         }
-        foreach (var hit in result.StringHits)
-            output.WriteLine($"  data {hit.Module} {hit.Section} +0x{hit.Rva:x} '{hit.Tag}'");
-        foreach (var e in result.Errors)
-            output.WriteLine($"  skipped {e.Path}: {e.Problem}");
+        // PDBs beside the drivers name the functions of the dump's module images too.
+        if (dump != null && directory != null) symbolPath = string.IsNullOrEmpty(symbolPath) ? directory : $"{symbolPath};{directory}";
+        using var target = dump != null ? TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath))) : null;
+        var session = target != null ? new DebugSession(target, symbolPath) : null;
+        var outcome = new CommandOutcome("pool findtag", PoolFindTag.Run(tag, session, directory), null);
+        if (json) output.WriteLine(JsonRendering.Render(outcome));
+        else TextRendering.Default.Render(outcome, output);
+        return 0;
     }
 }

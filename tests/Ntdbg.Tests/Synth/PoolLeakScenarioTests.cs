@@ -178,7 +178,7 @@ public sealed partial class PoolLeakScenarioTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(FixtureDrivers.Folder, "myfault.sys")), File.ReadAllBytes(Path.Combine(drivers, "myfault.sys")));
             var output = new StringWriter();
             Assert.Equal(0, Ntdbg.Cli.Pool.FindTagCommand.Run(["findtag", "Leak", "--dir", drivers], output, output));
-            var poolLines = output.ToString().Split('\n').Where(l => l.TrimStart().StartsWith("pool ", StringComparison.Ordinal)).ToList();
+            var poolLines = output.ToString().Split('\n').Where(l => l.TrimStart().StartsWith("alloc ", StringComparison.Ordinal)).ToList();
             var expected = FixtureDriverFile.Read("myfault.sys").AllocatingFunctions;
             Assert.Equal(expected.Count, poolLines.Count);
             foreach (string function in expected) Assert.Single(poolLines, l => l.Contains($"myfault.sys!{function} ", StringComparison.Ordinal) && l.Contains("call ExAllocatePoolWithTag", StringComparison.Ordinal));

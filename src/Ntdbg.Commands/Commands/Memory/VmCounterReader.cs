@@ -18,6 +18,8 @@ public sealed class VmCounterReader(DebugSession session)
     public const string PhysicalMemory = "Physical Memory";
     public const string NonPagedPoolUsage = "NonPagedPool Usage";
     public const string NonPagedPoolMax = "NonPagedPool Max";
+    public const string PagedPoolUsage = "PagedPool Usage";
+    public const string PagedPoolMaximum = "PagedPool Maximum";
     private const int MaxPagingFiles = 16; // the kernel's own limit (MmPagingFile[16])
     private const int MaxPools = 64;
     private const int MaxSessions = 10_000;
@@ -47,9 +49,9 @@ public sealed class VmCounterReader(DebugSession session)
         var pagedPools = pools.Usable ? pools.Each("PagedPool {0} Usage", "ExpPagedPoolDescriptor", "ExpNumberOfPagedPools", notes) : [];
         counters.AddRange(pagedPools);
         counters.Add(pagedPools.Count > 0 && pagedPools.All(p => p.Pages != null)
-            ? new VmCounter("PagedPool Usage", pagedPools.Aggregate(0UL, (a, p) => a + p.Pages!.Value), "sum of the paged pool descriptors", null)
-            : Counter("PagedPool Usage", VmSource.State("Vs.PagedPoolInfo.AllocatedPagedPool")));
-        counters.Add(Counter("PagedPool Maximum", VmSource.State("Vs.SizeOfPagedPoolInPages"), VmSource.Global("MmSizeOfPagedPoolInPages")));
+            ? new VmCounter(PagedPoolUsage, pagedPools.Aggregate(0UL, (a, p) => a + p.Pages!.Value), "sum of the paged pool descriptors", null)
+            : Counter(PagedPoolUsage, VmSource.State("Vs.PagedPoolInfo.AllocatedPagedPool")));
+        counters.Add(Counter(PagedPoolMaximum, VmSource.State("Vs.SizeOfPagedPoolInPages"), VmSource.Global("MmSizeOfPagedPoolInPages")));
         counters.Add(SessionCommit());
         counters.Add(Counter("Shared Commit", VmSource.Partition("Vp.SharedCommit"), VmSource.Global("MmSharedCommit")));
         counters.Add(Counter("Special Pool", VmSource.Global("MmSpecialPagesInUse")));
