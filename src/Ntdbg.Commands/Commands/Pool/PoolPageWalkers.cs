@@ -21,8 +21,6 @@ public static class PoolPageWalkers
     public static IPoolPageWalker? For(DebugSession session, List<string> notes)
     {
         if (IsClassic(session)) return new ClassicPoolPageWalker(session);
-        // The segment-heap walker plugs in here: return new SegmentHeapPoolPageWalker(session);
-        notes.Add(SegmentHeapUnavailable);
-        return null;
+        return new SegmentHeap.SegmentHeapPoolWalker(session);
     }
 }

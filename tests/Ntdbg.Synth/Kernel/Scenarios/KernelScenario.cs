@@ -58,6 +58,9 @@ public sealed class KernelScenario
     /// <summary>The pool tags nt!PoolTrackTable holds (what `!poolused` shows); empty writes no table.</summary>
     public List<SyntheticPoolTag> PoolTags { get; } = [.. SyntheticPoolTag.Ordinary];
 
+    /// <summary>The 19H1+ segment-heap pool (nt!ExPoolState) written on builds that allocate pool from it; the chunks written land in it.</summary>
+    public SyntheticSegmentHeapPool SegmentHeapPool { get; } = new();
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
@@ -114,6 +117,7 @@ public sealed class KernelScenario
         ProcessMemoryWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         PoolTrackerWriter.Write(this);
+        SegmentHeapPoolWriter.Write(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);

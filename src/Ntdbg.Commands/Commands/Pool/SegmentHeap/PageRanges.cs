@@ -3,8 +3,11 @@ namespace Ntdbg.Commands.Commands.Pool.SegmentHeap;
 /// <summary>An allocated page range of a segment: where it starts, how long it is, and its _HEAP_SEG_RANGE_TYPE.</summary>
 public sealed record PageRange(PoolHeap Heap, ulong Segment, ulong Start, ulong Length, long RangeType);
 
-/// <summary>One _HEAP_SEG_CONTEXT of a pool heap: segments of 1 MB (4 KB units) or 16 MB (64 KB units) on the builds seen.</summary>
-internal sealed record SegmentContext(PoolHeap Heap, ulong Address, ulong SegmentMask, int UnitShift);
+/// <summary>
+/// One _HEAP_SEG_CONTEXT of a pool heap: segments of 1 MB (4 KB units) or 16 MB (64 KB units) on the builds seen.
+/// The segment's own header (list links, signature) overlays the first descriptors, so the real ones start at FirstDescriptorIndex.
+/// </summary>
+internal sealed record SegmentContext(PoolHeap Heap, ulong Address, ulong SegmentMask, int UnitShift, ulong FirstDescriptorIndex);
 
 /// <summary>
 /// Finds the segments of the pool heaps and the page ranges inside them. A segment is aligned to its
@@ -31,15 +34,16 @@ internal sealed class PageRanges(PoolHeaps pool, PoolMemory memory)
                 ulong address = heap.Address + L.HeapSegContexts + i * L.SegContextSize;
                 ulong? mask = memory.Number(address + L.SegContextSegmentMask, 8, $"_HEAP_SEG_CONTEXT.SegmentMask of heap {memory.Pointer(heap.Address)}", notes);
                 ulong? shift = memory.Number(address + L.SegContextUnitShift, 1, $"_HEAP_SEG_CONTEXT.UnitShift of heap {memory.Pointer(heap.Address)}", notes);
-                if (mask is not ulong m || shift is not ulong s) continue;
+                ulong? firstDescriptor = memory.Number(address + L.SegContextFirstDescriptorIndex, 1, $"_HEAP_SEG_CONTEXT.FirstDescriptorIndex of heap {memory.Pointer(heap.Address)}", notes);
+                if (mask is not ulong m || shift is not ulong s || firstDescriptor is not ulong f) continue;
                 ulong span = ~m + 1;
                 int segmentShift = span == 0 ? 64 : System.Numerics.BitOperations.TrailingZeroCount(span);
-                if (m == 0 || (span & (span - 1)) != 0 || segmentShift is < MinSegmentShift or > MaxSegmentShift || s > MaxUnitShift || (int)s >= segmentShift)
+                if (m == 0 || (span & (span - 1)) != 0 || segmentShift is < MinSegmentShift or > MaxSegmentShift || s > MaxUnitShift || (int)s >= segmentShift || f >= L.DescriptorCount)
                 {
-                    notes.Add($"segment context {memory.Pointer(address)} of heap {memory.Pointer(heap.Address)} has SegmentMask {m:x} and UnitShift {s}, not a segment layout: skipped");
+                    notes.Add($"segment context {memory.Pointer(address)} of heap {memory.Pointer(heap.Address)} has SegmentMask {m:x}, UnitShift {s} and FirstDescriptorIndex {f}, not a segment layout: skipped");
                     continue;
                 }
-                contexts.Add(new SegmentContext(heap, address, m, (int)s));
+                contexts.Add(new SegmentContext(heap, address, m, (int)s, f));
             }
         }
         return contexts;
@@ -72,6 +76,11 @@ internal sealed class PageRanges(PoolHeaps pool, PoolMemory memory)
             notes.Add($"{memory.Pointer(address)} is unit {index} of segment {memory.Pointer(segment)}, past its {L.DescriptorCount} page-range descriptors");
             return null;
         }
+        if (index < context.FirstDescriptorIndex)
+        {
+            notes.Add($"{memory.Pointer(address)} is in the header of segment {memory.Pointer(segment)} ({context.Heap.TypeName} heap {memory.Pointer(context.Heap.Address)}), not in a pool block");
+            return null;
+        }
         byte flags = Flags(descriptors, index);
         if ((flags & SegmentHeapEncoding.RangeAllocated) == 0)
         {
@@ -81,7 +90,7 @@ internal sealed class PageRanges(PoolHeaps pool, PoolMemory memory)
         if ((flags & SegmentHeapEncoding.RangeFirst) == 0)
         {
             ulong back = descriptors[(int)(index * L.DescriptorSize + L.DescriptorUnitOffset)];
-            if (back == 0 || back > index)
+            if (back == 0 || back > index - context.FirstDescriptorIndex)
             {
                 notes.Add($"page-range descriptor {index} of segment {memory.Pointer(segment)} points {back} units back, outside the segment: the descriptor is damaged");
                 return null;
@@ -102,7 +111,7 @@ internal sealed class PageRanges(PoolHeaps pool, PoolMemory memory)
     {
         var descriptors = Descriptors(segment, notes);
         if (descriptors == null) yield break;
-        ulong index = 0;
+        ulong index = context.FirstDescriptorIndex;
         while (index < L.DescriptorCount)
         {
             byte flags = Flags(descriptors, index);

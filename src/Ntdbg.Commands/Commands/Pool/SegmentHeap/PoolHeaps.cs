@@ -12,11 +12,6 @@ public sealed record PoolHeap(ulong Address, int Node, int HeapType, string Type
 /// </summary>
 public sealed record PoolHeaps(SegmentHeapLayout Layout, ulong HeapKey, ulong LfhKey, IReadOnlyList<PoolHeap> Heaps)
 {
-    /// <summary>Whether this kernel allocates pool from the segment heap: it has nt!ExPoolState and no classic pool descriptors (1809 has both and still uses the classic pool).</summary>
-    public static bool InUse(DebugSession session) =>
-        session.SymbolTable.TryResolve("nt!ExPoolState", out _) && session.SymbolTable.TryResolve("nt!RtlpHpHeapGlobals", out _)
-        && !session.SymbolTable.TryResolve("nt!PoolVector", out _) && !session.SymbolTable.TryResolve("nt!ExpNonPagedPoolDescriptor", out _);
-
     public static PoolHeaps? Read(DebugSession session, List<string> notes)
     {
         if (!session.SymbolTable.TryResolve("nt!ExPoolState", out ulong state) || !session.SymbolTable.TryResolve("nt!RtlpHpHeapGlobals", out ulong globals))

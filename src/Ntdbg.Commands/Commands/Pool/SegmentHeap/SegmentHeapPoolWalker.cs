@@ -8,16 +8,13 @@ namespace Ntdbg.Commands.Commands.Pool.SegmentHeap;
 /// about a page from VS subsegments, each with a POOL_HEADER. Larger allocations have no header
 /// and are listed in nt!PoolBigPageTable instead (another walker's job). See docs/kernel-pool.md.
 /// </summary>
-public sealed class SegmentHeapPoolWalker(DebugSession session)
+public sealed class SegmentHeapPoolWalker(DebugSession session) : IPoolPageWalker
 {
     private const ulong PageSize = 0x1000;
     // !poolfind reads every chunk of every pool segment; a damaged dump must not make that endless.
     public const int MaxChunks = 4_000_000;
 
     private readonly PoolMemory _memory = new(session);
-
-    /// <summary>Whether this kernel allocates its pool from the segment heap.</summary>
-    public bool InUse => PoolHeaps.InUse(session);
 
     /// <summary>The chunks of the pool page holding an address, or null (with notes) when no segment-heap subsegment holds it.</summary>
     public PoolPageListing? ListPage(ulong address, List<string> notes)
@@ -33,16 +30,18 @@ public sealed class SegmentHeapPoolWalker(DebugSession session)
         }
         var range = ranges.RangeOf(address, segment, context, notes);
         if (range == null) return null;
-        var chunks = Chunks(pool, range, notes);
+        var pageNotes = new List<string>();
+        var chunks = Chunks(pool, range, pageNotes);
         if (chunks == null)
         {
             notes.Add($"{_memory.Pointer(address)} is in a {range.Length:x}-byte page range at {_memory.Pointer(range.Start)} of the {range.Heap.TypeName} heap that is neither an LFH nor a VS subsegment: allocations that large have no POOL_HEADER and are listed in nt!PoolBigPageTable");
             return null;
         }
         ulong page = address & ~(PageSize - 1);
+        // The whole subsegment is walked (VS chunks are found only from its start); the page's chunks are those overlapping it.
         var onPage = chunks.Where(c => c.Address < page + PageSize && c.Address + c.Size > page).ToList();
-        string kind = range.RangeType == pool.Layout.RangeTypeLfh ? "LFH" : "VS";
-        return new PoolPageListing(page, $"{range.Heap.TypeName} pool (segment heap {_memory.Pointer(range.Heap.Address)}, node {range.Heap.Node}), {kind} subsegment {_memory.Pointer(range.Start)}", onPage, notes);
+        notes.AddRange(pageNotes);
+        return new PoolPageListing(page, range.Heap.Paged ? "Paged pool" : "Nonpaged pool", onPage, pageNotes);
     }
 
     /// <summary>Every chunk of every LFH and VS subsegment of every pool heap, heap by heap and in address order within a segment (at most <see cref="MaxChunks"/>).</summary>
