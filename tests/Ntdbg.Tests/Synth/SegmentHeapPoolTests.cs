@@ -159,4 +159,17 @@ public sealed class SegmentHeapPoolTests
         Assert.Null(new SegmentHeapPoolWalker(session).ListPage(0xffffc08e20000000 + 0x90000, notes)); // a free range of the same segment
         Assert.Contains(notes, n => n.Contains("free page range", StringComparison.Ordinal));
     }
+
+    [SharedDataFact("kernel/triage_x64_19041.dmp")]
+    public void ARealTriageDumpWithoutPoolMemorySaysWhatIsMissing()
+    {
+        // The real Windows 10 19041 triage dump saved no pool and not nt!RtlpHpHeapGlobals: the walker is chosen, and says so.
+        using var target = KernelDumpTarget.Open(TestData.Shared("kernel/triage_x64_19041.dmp"));
+        var session = new DebugSession(target, TestData.Shared("kernel/isf"));
+        var notes = new List<string>();
+        var walker = Assert.IsType<SegmentHeapPoolWalker>(PoolPageWalkers.For(session, notes));
+        Assert.Null(walker.ListPage(0xffffc08e20003000, notes));
+        Assert.Empty(walker.Chunks(notes));
+        Assert.Contains(notes, n => n.StartsWith("nt!RtlpHpHeapGlobals.HeapKey at ", StringComparison.Ordinal) && n.Contains("is not in the dump", StringComparison.Ordinal));
+    }
 }
