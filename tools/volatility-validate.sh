@@ -3,7 +3,8 @@
 # usage: tools/volatility-validate.sh <volatility3 checkout> [output folder]
 # Writes basic-<build>-<format>-<kdbg>.dmp for the 7 builds x full/bitmap x KDBG plain/encoded
 # (encoded from 9600 on, as Windows 8+ keeps it) with ./ntdbg-synth, runs
-# windows.info, windows.pslist, windows.modules and windows.threads on each (Volatility is only invoked, from the
+# windows.info, windows.pslist, windows.modules and windows.threads on each; then pool-pages-<build>-<format>.dmp
+# with windows.bigpools --tag Leak against ntdbg's !poolfind Leak (Volatility is only invoked, from the
 # checkout you give; nothing of it is part of this repository), keeps each plugin's output in the
 # output folder and prints one summary line per dump. Needs python3 with pefile
 # (Debian: python3-pefile); PYTHON overrides the interpreter, NTDBG_ISF the ISF folder.
@@ -38,6 +39,23 @@ for build in 7601 9600 14393 17763 19041 20348 22000; do
       symbols=$(grep -o '[0-9A-F]\{32\}-[0-9]*' "$out/$name.windows.info.csv" | head -1 || true)
       printf '%-6s %-7s %-8s symbols %-36s processes %2s modules %2s threads %2s\n' "$build" "$format" "$kdbg" "${symbols:-none}" "$processes" "$modules" "$threads"
     done
+  done
+done
+# Big pool allocations: the pool-pages scenario's nt!PoolBigPageTable, read by Volatility's windows.bigpools
+# and by ntdbg's !poolfind (every pool's big allocations are listed whatever the pool type asked for).
+for build in 7601 9600 14393 17763 19041 20348 22000; do
+  for format in full bitmap; do
+    name="pool-pages-$build-$format"
+    "$root/ntdbg-synth" pool-pages --build "$build" --format "$format" --isf "$isf" -o "$out/$name.dmp" > /dev/null
+    if ! "$python" "$vol" -q --offline --cache-path "$out/cache" -s "$isf" -f "$out/$name.dmp" -r json windows.bigpools --tag Leak > "$out/$name.windows.bigpools.json" 2> "$out/$name.windows.bigpools.err"; then
+      status=1
+    fi
+    # Volatility prints addresses without their sign extension; ntdbg's are 16 hex digits.
+    vol_big=$("$python" -c 'import json,sys; t=open(sys.argv[1]).read(); print(" ".join(sorted("%x" % (r["Allocation"] | 0xffff000000000000) for r in json.loads(t[t.index("["):]))))' "$out/$name.windows.bigpools.json")
+    "$root/ntdbg" -q -z "$out/$name.dmp" -y "$isf" -c '!poolfind Leak 0; q' > "$out/$name.poolfind.txt" 2>&1 || status=1
+    ntdbg_big=$(grep -o '^[0-9a-f]\{16\} : tag Leak' "$out/$name.poolfind.txt" | cut -d' ' -f1 | sort | tr '\n' ' ' | sed 's/ $//')
+    verdict="agree"; [ "$vol_big" = "$ntdbg_big" ] || { verdict="DIFFER"; status=1; }
+    printf '%-6s %-7s bigpools Leak: volatility %s | ntdbg !poolfind %s | %s\n' "$build" "$format" "${vol_big:-none}" "${ntdbg_big:-none}" "$verdict"
   done
 done
 exit $status

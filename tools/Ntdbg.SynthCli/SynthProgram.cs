@@ -17,6 +17,7 @@ public static class SynthProgram
     [
         ("basic", "the kernel, HAL and 2 drivers; System and 9 processes (sessions 0 and 1, each with its own address space) linked at PsActiveProcessHead, with threads; 2 processors", KernelScenario.Basic),
         ("bench-500", "the kernel benchmarks' machine: 500 processes with their own page tables and user pages, 2 MiB pages; use --memory 4G", BenchScenario.Make),
+        ("pool-pages", "basic with classic pool pages (Windows 7 to 10 1809; one corrupt) and big pool allocations, 'Leak' among them", PoolScenarios.PoolPages),
         ("seed-vm", "basic with the memory counters of the seed's !vm 1 (non-paged pool leak: 621,484 of 764,312 KB)", MemoryScenarios.SeedVm),
     ];
 

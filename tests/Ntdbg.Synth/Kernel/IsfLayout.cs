@@ -139,6 +139,14 @@ public sealed class IsfLayout
         _ => SizeOf(kind.GetProperty("name").GetString()!),
     };
 
+    /// <summary>Whether the field at a path is a bitfield (POOL_HEADER's sizes on every build, a big page entry's PoolType on some).</summary>
+    public bool IsBitfield(string type, string path)
+    {
+        string[] parts = path.Split('.');
+        string owner = parts.Length == 1 ? type : OwnerOf(type, parts);
+        return Field(owner, parts[^1]).GetProperty("type").GetProperty("kind").GetString() == "bitfield";
+    }
+
     /// <summary>The bit position of a bitfield at a field path ("Alertable" in _KTHREAD's MiscFlags).</summary>
     public int BitPosition(string type, string path)
     {

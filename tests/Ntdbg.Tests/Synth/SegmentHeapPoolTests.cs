@@ -17,8 +17,11 @@ namespace Ntdbg.Tests.Synth;
 /// Builds whose kernel keeps the classic pool (7601 to 17763) get no segment-heap pool and must
 /// keep the classic walker.
 /// </summary>
-public sealed class SegmentHeapPoolTests
+public sealed partial class SegmentHeapPoolTests
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([ *])([0-9a-f]{16}) size: +([0-9a-f]+) previous size: +([0-9a-f]+)  \((Allocated|Free)\) +[ *](.{4})$")]
+    private static partial System.Text.RegularExpressions.Regex BlockLine();
+
     private sealed record Seen(ulong Address, ulong Size, string Tag, bool Allocated, bool Paged, PoolChunkSource Source);
 
     private static Seen Of(PoolChunk c) => new(c.Address, c.Size, c.Allocated || c.Source == PoolChunkSource.SegmentHeapLfh ? c.TagText : "", c.Allocated, c.Paged, c.Source);
@@ -85,6 +88,28 @@ public sealed class SegmentHeapPoolTests
         Assert.Equal(scenario.SegmentHeapPool.Chunks.Where(c => c.Tag == "Leak").Select(Of), leaks);
         Assert.Contains(leaks, c => c.Source == PoolChunkSource.SegmentHeapVs && c.Paged);
         Assert.Contains(leaks, c => c.Source == PoolChunkSource.SegmentHeapLfh && !c.Paged);
+    }
+
+    [SharedDataTheory]
+    [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
+    public void PoolCommandListsTheSegmentHeapPageStarringTheChunk(int build, KernelDumpBuilder.Layout format)
+    {
+        var (scenario, session) = Open(build, format);
+        if (!SegmentHeapPoolWriter.Applies(scenario.Layout)) return; // classic builds: PoolCommandTests
+        foreach (var chunk in scenario.SegmentHeapPool.Chunks.Where(c => c.Allocated && (c.Lfh ? c.Address >> 12 == scenario.SegmentHeapPool.LfhPage >> 12 && c.Address % 0x180 == 0x40 : true)))
+        {
+            ulong inside = chunk.Address + chunk.Size / 2;
+            string output = Ntdbg.Tests.Commands.Run.Text(session.Target, $"!pool {inside:x}", session);
+            Assert.Contains($"Pool page {inside:x16} region is {(chunk.Paged ? "Paged" : "Nonpaged")} pool", output);
+            var lines = output.Split('\n').Select(l => BlockLine().Match(l.TrimEnd('\r'))).Where(m => m.Success).ToList();
+            var expected = OnPage(scenario, inside & ~0xfffUL);
+            Assert.Equal(expected.Select(c => (c.Address, c.Size, c.Allocated)),
+                lines.Select(m => (Convert.ToUInt64(m.Groups[2].Value, 16), Convert.ToUInt64(m.Groups[3].Value, 16), m.Groups[5].Value == "Allocated")));
+            Assert.All(lines, m => Assert.Equal("0", m.Groups[4].Value));
+            var starred = Assert.Single(lines, m => m.Groups[1].Value == "*");
+            Assert.Equal(chunk.Address, Convert.ToUInt64(starred.Groups[2].Value, 16));
+            Assert.Equal(chunk.Tag, starred.Groups[6].Value);
+        }
     }
 
     public static TheoryData<int> SegmentHeapBuilds() => [19041, 20348, 22000];

@@ -90,7 +90,7 @@ public static class Volatility
     public static string Python =>
         Environment.GetEnvironmentVariable("NTDBG_VOLATILITY3_PYTHON") is { Length: > 0 } p ? p : File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    public static List<JsonElement> Run(string dump, string isf, string workDir, string plugin)
+    public static List<JsonElement> Run(string dump, string isf, string workDir, string plugin, params string[] pluginArgs)
     {
         Directory.CreateDirectory(Path.Combine(workDir, "cache")); // Volatility's symbol cache (sqlite) is not created with its folder
         var psi = new ProcessStartInfo(Python)
@@ -100,8 +100,8 @@ public static class Volatility
             UseShellExecute = false,
             WorkingDirectory = workDir,
         };
-        foreach (var a in new[] { Path.Combine(Checkout!, "vol.py"), "-q", "--offline", "--cache-path", Path.Combine(workDir, "cache"), "-s", isf, "-f", dump, "-r", "json", plugin })
-            psi.ArgumentList.Add(a);
+        string[] arguments = [Path.Combine(Checkout!, "vol.py"), "-q", "--offline", "--cache-path", Path.Combine(workDir, "cache"), "-s", isf, "-f", dump, "-r", "json", plugin, .. pluginArgs];
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();

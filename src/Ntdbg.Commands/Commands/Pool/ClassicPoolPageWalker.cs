@@ -45,7 +45,7 @@ public sealed class ClassicPoolPageWalker(DebugSession session) : IPoolPageWalke
         // Find the pages whose headers chain correctly first (one pass over the page tables), then read them again one by one.
         var pages = new List<ulong>();
         long scanned = 0;
-        space.VisitChunks(KernelSpaceStart, 0, (address, data) =>
+        space.VisitChunks(KernelSpaceStart, ulong.MaxValue, (address, data) =>
         {
             for (int offset = 0; offset + (int)PageSize <= data.Length; offset += (int)PageSize)
             {
@@ -55,6 +55,7 @@ public sealed class ClassicPoolPageWalker(DebugSession session) : IPoolPageWalke
             }
             return true;
         });
+        notes.Add($"searched the {Math.Min(scanned, MaxScannedPages)} kernel pages the dump holds: {pages.Count} are pool pages whose header chain is sound");
         if (scanned > MaxScannedPages) notes.Add($"stopped after {MaxScannedPages} present kernel pages: pool pages beyond them were not searched");
         var bytes = new byte[PageSize];
         foreach (ulong page in pages)

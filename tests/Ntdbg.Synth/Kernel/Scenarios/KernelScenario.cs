@@ -58,6 +58,9 @@ public sealed class KernelScenario
     /// <summary>The pool tags nt!PoolTrackTable holds (what `!poolused` shows); empty writes no table.</summary>
     public List<SyntheticPoolTag> PoolTags { get; } = [.. SyntheticPoolTag.Ordinary];
 
+    /// <summary>Classic pool pages and big page table entries (what `!pool` and `!poolfind` read); empty writes none.</summary>
+    public SyntheticPoolAllocations PoolAllocations { get; set; } = new();
+
     /// <summary>The 19H1+ segment-heap pool (nt!ExPoolState) written on builds that allocate pool from it; the chunks written land in it.</summary>
     public SyntheticSegmentHeapPool SegmentHeapPool { get; } = new();
 
@@ -117,6 +120,7 @@ public sealed class KernelScenario
         ProcessMemoryWriter.Write(this);
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         PoolTrackerWriter.Write(this);
+        PoolAllocationWriter.Write(this);
         SegmentHeapPoolWriter.Write(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;

@@ -16,14 +16,10 @@ public sealed record SyntheticPoolTag(string Tag, ulong NonPagedAllocs, ulong No
     ];
 
     /// <summary>The tag as the kernel stores it: four ASCII bytes read as a little-endian ULONG (short tags padded with spaces).</summary>
-    public uint Key
-    {
-        get
-        {
-            var b = System.Text.Encoding.ASCII.GetBytes(Tag.PadRight(4)[..4]);
-            return BitConverter.ToUInt32(b);
-        }
-    }
+    public uint Key => KeyOf(Tag);
+
+    /// <summary>Four ASCII bytes (space-padded) as a little-endian ULONG.</summary>
+    public static uint KeyOf(string tag) => BitConverter.ToUInt32(System.Text.Encoding.ASCII.GetBytes(tag.PadRight(4)[..4]));
 }
 
 /// <summary>
