@@ -88,6 +88,8 @@ public sealed partial class SegmentHeapPoolTests
         Assert.Equal(scenario.SegmentHeapPool.Chunks.Where(c => c.Tag == "Leak").Select(Of), leaks);
         Assert.Contains(leaks, c => c.Source == PoolChunkSource.SegmentHeapVs && c.Paged);
         Assert.Contains(leaks, c => c.Source == PoolChunkSource.SegmentHeapLfh && !c.Paged);
+        // PageAlignLargeAllocs: the allocation on a page boundary has its POOL_HEADER there, 32 bytes after its VS header.
+        Assert.Contains(all, c => c.TagText == "Algn" && c.Address % 0x1000 == 0 && c.Source == PoolChunkSource.SegmentHeapVs);
     }
 
     [SharedDataTheory]

@@ -21,13 +21,15 @@ public static class SegmentHeapPoolWriter
     private const byte Allocated = 1, First = 2;
     private const ulong FirstDescriptor = 2; // the 0x2000-byte segment header covers units 0 and 1
 
-    private sealed record VsPlan(string Tag, ulong DataBytes, bool Allocated);
+    /// <summary>A VS chunk to write; PageAligned puts its POOL_HEADER on the next page boundary (a free chunk pads up to it).</summary>
+    private sealed record VsPlan(string Tag, ulong DataBytes, bool Allocated, bool PageAligned = false);
 
     // Varied sizes, two free chunks between allocated ones, one chunk across the first page boundary.
     private static readonly VsPlan[] NonPagedVs =
     [
         new("Irp ", 0x90, true), new("File", 0x140, true), new("", 0x60, false), new("Ntfx", 0x3a0, true),
         new("Leak", 0x200, true), new("Thre", 0x5a0, true), new("", 0x130, false), new("Leak", 0x700, true), new("Even", 0x30, true),
+        new("Algn", 0x400, true, PageAligned: true),
     ];
 
     private static readonly VsPlan[] PagedVs = [new("CM31", 0x100, true), new("MmSt", 0x230, true), new("Leak", 0x50, true)];
@@ -67,11 +69,12 @@ public static class SegmentHeapPoolWriter
             ulong vs = nx.Range(2, 4, L.EnumValue("_HEAP_SEG_RANGE_TYPE", "HeapSegRangeVS"));
             ulong lfh = nx.Range(6, 1, L.EnumValue("_HEAP_SEG_RANGE_TYPE", "HeapSegRangeLFH"));
             ulong large = nx.Range(8, 2, L.EnumValue("_HEAP_SEG_RANGE_TYPE", "HeapSegRangeUser"));
+            int firstVsChunk = pool.Chunks.Count;
             var vsBytes = VsSubsegment(vs, 4 * PageSize, NonPagedVs, paged: false);
             if ((pool.Damage & SegmentHeapDamage.CorruptVsChunk) != 0)
             {
                 // The fourth chunk's encoded sizes are overwritten, as a buffer overrun from the third would.
-                ulong header = pool.Chunks[^(NonPagedVs.Length + 1)..][3].Address - L.SizeOf("_HEAP_VS_CHUNK_HEADER");
+                ulong header = pool.Chunks[firstVsChunk + 3].Address - L.SizeOf("_HEAP_VS_CHUNK_HEADER");
                 BinaryPrimitives.WriteUInt64LittleEndian(vsBytes.AsSpan((int)(header - vs)), 0x4141414141414141);
                 pool.CorruptedChunkHeader = header;
             }
@@ -99,6 +102,8 @@ public static class SegmentHeapPoolWriter
             ulong slot = _w.Symbol("ExPoolState")!.Value + L.OffsetOf("_EX_POOL_HEAP_MANAGER_STATE", "PoolNode") + L.OffsetOf("_EX_HEAP_POOL_NODE", "Heaps") + (ulong)type * 8;
             _w.Write(slot, heap, 8);
             _w.WriteField(heap, "_SEGMENT_HEAP", "Signature", 0xddeeddee);
+            // The VS context's configuration: PageAlignLargeAllocs, as the kernel's pool heaps run.
+            _w.Write(heap + L.OffsetOf("_SEGMENT_HEAP", "VsContext") + L.OffsetOf("_HEAP_VS_CONTEXT", "Config"), 1UL << L.BitPosition("_RTL_HP_VS_CONFIG", "Flags.PageAlignLargeAllocs"), 4);
             for (int i = 0; i < 2; i++)
             {
                 ulong context = Context(heap, i);
@@ -185,9 +190,26 @@ public static class SegmentHeapPoolWriter
             BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan((int)L.OffsetOf("_HEAP_VS_SUBSEGMENT", "CommitBitmap")), (1UL << (int)(length / PageSize)) - 1);
             ulong vsHeader = L.SizeOf("_HEAP_VS_CHUNK_HEADER"), poolHeader = L.SizeOf("_POOL_HEADER");
             ulong offset = first, previous = 0;
-            var chunks = plan.Select(p => (p.Tag, Size: (vsHeader + poolHeader + p.DataBytes + 15) & ~15UL, p.Allocated)).ToList();
-            chunks.Add(("", length - first - chunks.Aggregate(0UL, (a, c) => a + c.Size), false));
-            foreach (var (tag, chunkSize, allocated) in chunks)
+            // With PageAlignLargeAllocs (set on every pool heap here), an allocation starting on a page boundary has
+            // its VS header 32 bytes before it: the chunk starts 0x20 below the page, padded by a free chunk before it.
+            var chunks = new List<(string Tag, ulong Size, bool Allocated, ulong Start)>();
+            ulong at = first;
+            foreach (var p in plan)
+            {
+                if (p.PageAligned)
+                {
+                    ulong target = ((at + 2 * vsHeader + PageSize - 1) & ~(PageSize - 1)) - 2 * vsHeader;
+                    if (target - at < 2 * vsHeader) target += PageSize;
+                    chunks.Add(("", target - at, false, vsHeader));
+                    at = target;
+                }
+                ulong start = p.PageAligned ? 2 * vsHeader : vsHeader;
+                ulong bytesNeeded = (start + poolHeader + p.DataBytes + 15) & ~15UL;
+                chunks.Add((p.Tag, bytesNeeded, p.Allocated, start));
+                at += bytesNeeded;
+            }
+            chunks.Add(("", length - at, false, vsHeader));
+            foreach (var (tag, chunkSize, allocated, start) in chunks)
             {
                 ulong chunk = subsegment + offset;
                 ulong sizes = Bits("_HEAP_VS_CHUNK_HEADER_SIZE", "UnsafeSize", chunkSize / 16) | Bits("_HEAP_VS_CHUNK_HEADER_SIZE", "UnsafePrevSize", previous / 16)
@@ -198,9 +220,9 @@ public static class SegmentHeapPoolWriter
                     // The page offset back to the subsegment, encoded in the low byte with the header address and the heap key.
                     ulong pages = (chunk - subsegment) >> 12;
                     PutBits(bytes, offset, "_HEAP_VS_CHUNK_HEADER", "EncodedSegmentPageOffset", (byte)(pages ^ chunk ^ pool.HeapKey));
-                    PoolHeader(bytes, offset + vsHeader, tag, (chunkSize - vsHeader) / 16, paged);
+                    PoolHeader(bytes, offset + start, tag, (chunkSize - start) / 16, paged);
                 }
-                pool.Chunks.Add(new SyntheticPoolChunk(chunk + vsHeader, chunkSize - vsHeader, allocated ? tag : "", allocated, paged, Lfh: false));
+                pool.Chunks.Add(new SyntheticPoolChunk(chunk + start, chunkSize - start, allocated ? tag : "", allocated, paged, Lfh: false));
                 previous = chunkSize;
                 offset += chunkSize;
             }

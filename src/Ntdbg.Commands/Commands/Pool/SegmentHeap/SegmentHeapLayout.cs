@@ -40,6 +40,7 @@ public sealed record SegmentHeapLayout(
     ulong VsChunkHeaderSize, BitField VsUnsafeSize, BitField VsUnsafePrevSize, BitField VsAllocated, ulong VsAllocatedChunkBits,
     ulong LfhBlockCount, ulong LfhBlockOffsets, ulong LfhBlockBitmap, BitField LfhBlockSize, BitField LfhFirstBlockOffset,
     ulong PoolHeaderSize, ulong PoolHeaderTag,
+    ulong HeapVsConfig, BitField? PageAlignLargeAllocs,
     long? RangeTypeLfh, long? RangeTypeVs, long PagedHeapTypeMin)
 {
     public static SegmentHeapLayout? Load(DebugSession session, List<string> notes)
@@ -85,6 +86,7 @@ public sealed record SegmentHeapLayout(
             fields.Offset(lfhSub!, "BlockCount"), fields.Offset(lfhSub!, "BlockOffsets"), fields.Offset(lfhSub!, "BlockBitmap"),
             fields.Bits(lfhOffsets!, "BlockSize"), fields.Bits(lfhOffsets!, "FirstBlockOffset"),
             poolHeader!.Size, fields.Offset(poolHeader, "PoolTag"),
+            fields.Offset(heap!, "VsContext") + (T("_HEAP_VS_CONTEXT") is { } vsContext ? fields.Offset(vsContext, "Config") : 0), PageAlign(session),
             EnumValue(session, "_HEAP_SEG_RANGE_TYPE", "HeapSegRangeLFH"), EnumValue(session, "_HEAP_SEG_RANGE_TYPE", "HeapSegRangeVS"),
             EnumValue(session, "_EX_HEAP_TYPE", "ExHeapTypePagedMin") ?? 2);
         if (missing.Count > 0)
@@ -96,6 +98,11 @@ public sealed record SegmentHeapLayout(
             notes.Add("nt!_HEAP_SEG_RANGE_TYPE is not in the kernel's symbols: LFH and VS page ranges cannot be told apart");
         return layout;
     }
+
+    /// <summary>_RTL_HP_VS_CONFIG.Flags.PageAlignLargeAllocs, null when the symbols do not describe it (then no chunk is taken as page-aligned).</summary>
+    private static BitField? PageAlign(DebugSession session) =>
+        session.SymbolTable.FindType("nt!_RTL_HP_VS_CONFIG")?.Type is UdtType config && config.GetField("Flags") is { Type: UdtType flags } outer
+        && flags.GetField("PageAlignLargeAllocs") is { IsBitfield: true } bit ? new BitField(outer.Offset + bit.Offset, bit.BitPosition, bit.BitLength) : null;
 
     private static long? EnumValue(DebugSession session, string type, string constant) =>
         session.SymbolTable.FindType("nt!" + type)?.Type is EnumType e && e.Constants.FirstOrDefault(c => c.Name == constant) is { Name: not null } c ? c.Value : null;

@@ -5,6 +5,9 @@ namespace Ntdbg.Commands.Commands.Pool.SegmentHeap;
 /// to back from the next 16-byte boundary, each a _HEAP_VS_CHUNK_HEADER (sizes encoded with the
 /// heap key and the header's address) followed, when allocated, by the POOL_HEADER the caller's
 /// memory starts after. A free chunk's POOL_HEADER bytes hold the free-tree node instead, so it has no tag.
+/// When the heap's VS context has PageAlignLargeAllocs set, a chunk whose start + 32 is page-aligned
+/// holds its allocation there (16 bytes of padding after the VS header), as the kernel's free path
+/// assumes when it looks for the header 32 bytes before a page-aligned address.
 /// </summary>
 internal sealed class VsSubsegmentReader(PoolHeaps pool, PoolMemory memory)
 {
@@ -26,6 +29,8 @@ internal sealed class VsSubsegmentReader(PoolHeaps pool, PoolMemory memory)
         ulong end = Math.Min(first + (ulong)size * 16, range.Start + range.Length);
         ulong chunk = first, expectedPrevious = 0;
         int headerSize = (int)L.VsChunkHeaderSize;
+        bool pageAlign = L.PageAlignLargeAllocs is BitField align
+            && memory.Number(range.Heap.Address + L.HeapVsConfig, 4, "_SEGMENT_HEAP.VsContext.Config", notes) is ulong config && align.From(config) != 0;
         // Chunks are at least 16 bytes, so a walk longer than this is going round in circles.
         ulong limit = (end - first) / 16 + 1;
         for (ulong n = 0; chunk < end && n < limit; n++)
@@ -49,10 +54,12 @@ internal sealed class VsSubsegmentReader(PoolHeaps pool, PoolMemory memory)
                     yield break;
                 }
             }
-            ulong poolHeader = chunk + (ulong)headerSize;
+            ulong start = allocated && pageAlign && ((chunk + 2 * (ulong)headerSize) & 0xfff) == 0 ? 2 * (ulong)headerSize : (ulong)headerSize;
+            if (start >= chunkBytes) start = (ulong)headerSize;
+            ulong poolHeader = chunk + start;
             uint tag = 0;
             if (allocated && memory.Number(poolHeader + L.PoolHeaderTag, 4, "POOL_HEADER of VS chunk", notes) is ulong t) tag = (uint)t;
-            yield return new PoolChunk(poolHeader, chunkBytes - (ulong)headerSize, 0, tag, allocated, range.Heap.Paged, PoolChunkSource.SegmentHeapVs);
+            yield return new PoolChunk(poolHeader, chunkBytes - start, 0, tag, allocated, range.Heap.Paged, PoolChunkSource.SegmentHeapVs);
             expectedPrevious = chunkBytes;
             chunk += chunkBytes;
         }
