@@ -176,4 +176,47 @@ public sealed partial class PoolCommandTests
         Assert.Contains("pool type 3", run("!poolfind Leak 3"));
         Assert.Contains("not supported", run("!poolfind Leak 4"));
     }
+
+    [SharedDataFact("pool/pooltag.txt")]
+    public void StarredBlockAndBigAllocationGetTheirPooltagTxtDescription()
+    {
+        string isf = TestData.Shared("kernel/isf");
+        string folder = Directory.CreateTempSubdirectory("ntdbg-pooltag-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "triage"));
+            File.Copy(TestData.Shared("pool/pooltag.txt"), Path.Combine(folder, "triage", "pooltag.txt"));
+            var database = Ntdbg.Formats.PoolTags.PoolTagDatabase.Load(Path.Combine(folder, "triage", "pooltag.txt"));
+            var scenario = PoolScenarios.PoolPages(IsfLayout.ForBuild(isf, 7601), 7601);
+            using var target = KernelDumpTarget.Open(MappedFile.FromBytes("pool-tags.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
+            var session = new DebugSession(target, isf + ";" + folder);
+            var file = scenario.PoolAllocations.Pages.SelectMany(p => p.Laid()).First(b => b.Block.Tag == "File");
+            string output = Run.Text(target, $"!pool {file.Address + 0x20:x}", session);
+            Assert.Contains($"\t\tPooltag File : {database.Describe("File")}", output);
+            Assert.Contains($"*{file.Address:x16} size:", output);
+            Assert.Contains("  (Allocated) *File (Protected)", output); // bit 31 of the tag
+            var big = scenario.PoolAllocations.BigPages.First(b => b.Tag == "MmSt");
+            Assert.Contains($"\t\tPooltag MmSt : {database.Describe("MmSt")}", Run.Text(target, $"!pool {big.Va:x}", session));
+            Assert.DoesNotContain("Pooltag", Run.Text(target, $"!pool {big.Va:x} 80000000", session));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [SharedDataFact]
+    public void AnOversizedBigPageTableIsReadOnlyAsFarAsTheDumpHoldsIt()
+    {
+        string isf = TestData.Shared("kernel/isf");
+        var scenario = PoolScenarios.PoolPages(IsfLayout.ForBuild(isf, 19041), 19041);
+        // A corrupt count: far more entries than the table's pages (and than any real table).
+        scenario.BeforeDump.Add(s => new KernelVariableWriter(s, 0).WriteVariable("PoolBigPageTableSize", null, null, 0xffff_ffff_ffff));
+        var target = KernelDumpTarget.Open(MappedFile.FromBytes("pool-bigsize.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
+        string output = Run.Text(target, "!poolfind Leak", new DebugSession(target, isf));
+        Assert.Contains("nt!PoolBigPageTableSize is 281474976710655, more than 2097152: only the first 2097152 entries are read", output);
+        Assert.Contains("are not in the dump", output);
+        var expected = scenario.PoolAllocations.BigPages.Where(b => b.Tag == "Leak" && !b.Free).Select(b => b.Va).Order().ToList();
+        Assert.Equal(expected, Lines(output).Select(l => BigFoundLine().Match(l)).Where(m => m.Success).Select(m => Hex(m.Groups[1].Value)).ToList());
+    }
 }

@@ -13,8 +13,8 @@ namespace Ntdbg.Commands.Commands.Pool;
 public sealed class ClassicPoolPageWalker(DebugSession session) : IPoolPageWalker
 {
     public const ulong PageSize = 0x1000;
-    // Kernel space of a 64-bit machine (the upper canonical half); !poolfind scans what of it the dump holds.
-    private const ulong KernelSpaceStart = 0xFFFF_8000_0000_0000;
+    // Kernel space (the upper canonical half on x64, the upper 2 GiB on x86); !poolfind scans what of it the dump holds.
+    private const ulong KernelSpaceStart64 = 0xFFFF_8000_0000_0000, KernelSpaceStart32 = 0x8000_0000;
     // 16 GiB of present kernel pages: more than any pool, finite for a corrupt set of page tables.
     private const long MaxScannedPages = 1 << 22;
 
@@ -45,7 +45,7 @@ public sealed class ClassicPoolPageWalker(DebugSession session) : IPoolPageWalke
         // Find the pages whose headers chain correctly first (one pass over the page tables), then read them again one by one.
         var pages = new List<ulong>();
         long scanned = 0;
-        space.VisitChunks(KernelSpaceStart, ulong.MaxValue, (address, data) =>
+        space.VisitChunks(session.PointerSize == 4 ? KernelSpaceStart32 : KernelSpaceStart64, ulong.MaxValue, (address, data) =>
         {
             for (int offset = 0; offset + (int)PageSize <= data.Length; offset += (int)PageSize)
             {

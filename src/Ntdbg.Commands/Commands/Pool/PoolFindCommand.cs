@@ -36,11 +36,11 @@ public sealed class PoolFindCommand : ICommand
         if (pool is PoolFindPool.Special or PoolFindPool.Session)
         {
             notes.Add($"searching the {pool.ToString().ToLowerInvariant()} pool's small blocks is not supported: only the big page table was searched");
-            return new PoolFindResult(tag, value, pool, big, bigHits, false, [], notes);
+            return new PoolFindResult(tag, value, pool, big?.Start, big?.End, bigHits, false, [], notes);
         }
         var walker = PoolPageWalkers.For(context.Session, notes);
         bool paged = pool == PoolFindPool.Paged;
         var blocks = walker?.Chunks(notes).Where(c => c.Paged == paged && Wanted(c)).ToList() ?? [];
-        return new PoolFindResult(tag, value, pool, big, bigHits, walker != null, blocks, notes);
+        return new PoolFindResult(tag, value, pool, big?.Start, big?.End, bigHits, walker != null, blocks, notes);
     }
 }

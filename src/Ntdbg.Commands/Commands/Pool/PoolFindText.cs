@@ -10,9 +10,9 @@ public sealed class PoolFindText : Rendering.Text.TextRenderer<PoolFindResult>
     {
         string what = r.TagValue is uint v ? $"tag 0x{v:x8} ({PoolTrackTableReader.TagText(v & 0x7fffffff)})"
             : r.Tag.Contains('*') || r.Tag.Contains('?') ? $"tag {r.Tag}" : $"tag 0x{TagKey(r.Tag):x8} ({r.Tag})";
-        if (r.BigTable is { } t)
+        if (r.BigTableStart is ulong start && r.BigTableEnd is ulong end)
         {
-            o.WriteLine($"Scanning large pool allocation table for {what} ({Address(t.Start)} : {Address(t.End)})");
+            o.WriteLine($"Scanning large pool allocation table for {what} ({Address(start)} : {Address(end)})");
             o.WriteLine();
             foreach (var c in r.BigAllocations)
                 o.WriteLine($"{Address(c.Address)} : tag {c.TagText}, size 0x{c.Size:x}, {(c.Paged ? "Paged" : "Nonpaged")} pool");
