@@ -11,18 +11,14 @@ namespace Ntdbg.Commands.Commands.Pool;
 /// </summary>
 public static class PoolPageWalkers
 {
-    public const string SegmentHeapUnavailable = "this kernel allocates pool from the segment heap (19H1+), and the segment-heap walker is not available yet: only big pool allocations are shown";
-
     public static bool IsClassic(DebugSession session) =>
         session.SymbolTable.TryResolve("nt!ExpNonPagedPoolDescriptor", out _) || session.SymbolTable.TryResolve("nt!PoolVector", out _)
         || !session.SymbolTable.TryResolve("nt!ExPoolState", out _);
 
-    /// <summary>The walker for this kernel, or null with a note when there is none for its allocator.</summary>
+    /// <summary>The walker for this kernel: classic pool pages, or the 19H1+ segment heap (<see cref="SegmentHeap.SegmentHeapPoolWalker"/>).</summary>
     public static IPoolPageWalker? For(DebugSession session, List<string> notes)
     {
         if (IsClassic(session)) return new ClassicPoolPageWalker(session);
-        // The segment-heap walker plugs in here: return new SegmentHeapPoolPageWalker(session);
-        notes.Add(SegmentHeapUnavailable);
-        return null;
+        return new SegmentHeap.SegmentHeapPoolWalker(session);
     }
 }

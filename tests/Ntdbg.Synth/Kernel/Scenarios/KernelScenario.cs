@@ -70,6 +70,9 @@ public sealed class KernelScenario
     /// <summary>Classic pool pages and big page table entries (what `!pool` and `!poolfind` read); empty writes none.</summary>
     public SyntheticPoolAllocations PoolAllocations { get; set; } = new();
 
+    /// <summary>The 19H1+ segment-heap pool (nt!ExPoolState) written on builds that allocate pool from it; the chunks written land in it.</summary>
+    public SyntheticSegmentHeapPool SegmentHeapPool { get; } = new();
+
     /// <summary>The registers the dump header carries (the bug-checking thread's); null: RIP at nt!KeBugCheckEx, RSP 0.</summary>
     public byte[]? BugCheckContext { get; set; }
 
@@ -128,6 +131,7 @@ public sealed class KernelScenario
         WrittenMemoryCounters = MemoryScenarios.WriteCounters(this);
         PoolTrackerWriter.Write(this);
         PoolAllocationWriter.Write(this);
+        SegmentHeapPoolWriter.Write(this);
         var processors = ProcessorBlockWriter.Write(this, ProcessObjectAddresses.FirstOrDefault(), CurrentThreadAddress == 0 ? null : CurrentThreadAddress, out var written);
         Processors = written;
         KernelStructWriter.WriteKdbg64(Tables, KdDebuggerDataBlock, KernelBase, PsLoadedModuleList, PsActiveProcessHead, buildLab, processors);
