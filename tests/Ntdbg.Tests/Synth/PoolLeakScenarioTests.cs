@@ -71,6 +71,26 @@ public sealed partial class PoolLeakScenarioTests
 
     private static string Columns(string line) => PoolUsedLine().Match(line).Value;
 
+    [SeedFact]
+    public void PoolUsedHeaderPutsNonPagedAndPagedOverTheSeedsColumns()
+    {
+        // The blog indents every output line alike, so positions are compared relative to the "Tag" line.
+        var raw = File.ReadAllLines(Seed.Path!).Select(l => l.Replace('\u00a0', ' ')).ToList();
+        int at = raw.FindIndex(l => l.EndsWith("!poolused /t5 2", StringComparison.Ordinal));
+        string seedHeader = raw.Skip(at).First(l => l.Contains("NonPaged", StringComparison.Ordinal) && !l.Contains("Sorting", StringComparison.Ordinal));
+        string seedTag = raw.Skip(at).First(l => l.TrimStart().StartsWith("Tag ", StringComparison.Ordinal));
+        var output = Open(Make(PoolLeakScenarios.SeedPoolLeak, 19041), KernelDumpBuilder.Layout.Full, "!poolused /t5 2").Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        string ourHeader = output.First(l => l.Contains("NonPaged", StringComparison.Ordinal) && !l.Contains("Sorting", StringComparison.Ordinal));
+        string ourTag = output.First(l => l.TrimStart().StartsWith("Tag ", StringComparison.Ordinal));
+        static (int, int) Offsets(string header, string tag)
+        {
+            int origin = tag.IndexOf("Tag", StringComparison.Ordinal);
+            return (header.IndexOf("NonPaged", StringComparison.Ordinal) - origin, header.IndexOf("Paged", header.IndexOf("NonPaged", StringComparison.Ordinal) + 8, StringComparison.Ordinal) - origin);
+        }
+        Assert.Equal(Offsets(seedHeader, seedTag), Offsets(ourHeader, ourTag));
+        Assert.Equal(seedTag.Trim(), ourTag.Trim());
+    }
+
     [SharedDataTheory]
     [MemberData(nameof(KernelScenarioTests.Cases), MemberType = typeof(KernelScenarioTests))]
     public void ForEachModuleSearchFindsTheTwoAllocationImmediatesInMyfault(int build, KernelDumpBuilder.Layout format)

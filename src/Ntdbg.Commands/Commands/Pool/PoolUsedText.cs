@@ -26,7 +26,7 @@ public sealed class PoolUsedText : Rendering.Text.TextRenderer<PoolUsedResult>
 
     private static void Summary(PoolUsedResult r, TextWriter o)
     {
-        o.WriteLine($" {"NonPaged",27}{"Paged",24}");
+        o.WriteLine($" {"NonPaged",23}{"Paged",23}"); // over the columns as the seed prints them
         o.WriteLine($" Tag {"Allocs",10}{"Used",13}{"Allocs",11}{"Used",13}");
         o.WriteLine();
         foreach (var t in r.Tags)
