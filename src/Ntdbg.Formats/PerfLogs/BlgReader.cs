@@ -72,9 +72,12 @@ public static class BlgReader
                     b.Add(s, value);
                 }));
         }
-        string? zone = header.StartUtc == DateTime.MinValue ? null
-            : $"{header.TimeZone.NameAt(header.StartUtc)} ({header.TimeZone.BiasAt(header.StartUtc).ToString(CultureInfo.InvariantCulture)})";
-        var log = new CounterLog(file.Path, zone, timestamps, order.Select(b => new CounterSeries(b.Path, b.Values)).ToList());
+        // As relog's CSV header gives it: the zone's name and bias at the log's start.
+        bool known = header.StartUtc != DateTime.MinValue;
+        var log = new CounterLog(file.Path, known ? header.TimeZone.NameAt(header.StartUtc) : null, timestamps, order.Select(b => new CounterSeries(b.Path, b.Values)).ToList())
+        {
+            TimeZoneBias = known ? header.TimeZone.BiasAt(header.StartUtc) : null,
+        };
         return (log, header);
     }
 
