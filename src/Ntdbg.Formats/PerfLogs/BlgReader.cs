@@ -16,6 +16,9 @@ public static class BlgReader
 {
     private const int MaxSeries = 1_000_000;
 
+    /// <summary>Most values (counters × samples, 8 bytes each) one log may expand to: 1.6 GB.</summary>
+    private const long MaxValues = 200_000_000;
+
     public static CounterLog Read(string path) => ReadDetailed(path).Log;
 
     /// <summary>The log and what its header says (time zone rules, start and end, logger and file names).</summary>
@@ -65,7 +68,8 @@ public static class BlgReader
                     string key = path.ToString();
                     if (!series.TryGetValue(key, out var b))
                     {
-                        if (series.Count >= MaxSeries) throw file.Error(record.FileOffset, $"more than {MaxSeries} counters");
+                        if (series.Count >= MaxSeries || (series.Count + 1L) * samples.Count > MaxValues)
+                            throw file.Error(record.FileOffset, $"{series.Count + 1} counters over {samples.Count} samples exceed the limit of {MaxSeries} counters or {MaxValues} values");
                         series[key] = b = new Builder(path, type, samples.Count);
                         order.Add(b);
                     }
