@@ -26,6 +26,7 @@ public static class FuzzTargets
         ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
         ["breakpad"] = (null, BreakpadFuzzTarget.Run),
         ["pooltag"] = (null, PoolTagFuzzTarget.Run),
+        ["blg"] = (null, BlgFuzzTarget.Run),
         ["perfcsv"] = (null, PerfCsvFuzzTarget.Run),
     };
 
