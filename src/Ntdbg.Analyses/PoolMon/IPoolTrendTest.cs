@@ -6,10 +6,13 @@ public enum PoolLeakVerdict
     /// <summary>Rises and does not come back down: what a leak looks like.</summary>
     Leak,
 
-    /// <summary>Rises and falls with load (or stays level).</summary>
-    NotLeak,
+    /// <summary>Rises and falls back with load.</summary>
+    LoadRelated,
 
-    /// <summary>Too few points, or a trend too weak to call.</summary>
+    /// <summary>Neither grows nor falls materially, or grows less than the floor set for the run.</summary>
+    Stable,
+
+    /// <summary>Too few points, or mixed evidence.</summary>
     Inconclusive,
 
     /// <summary>One snapshot: growth cannot be measured.</summary>

@@ -1,3 +1,4 @@
+using Ntdbg.Analyses.Trends;
 using Ntdbg.Formats.PoolMon;
 using Ntdbg.Formats.PoolTags;
 
@@ -41,7 +42,7 @@ public static class PoolMonTrend
             var xs = points.Select(p => x[p.Index]).ToList();
             var bytes = points.Select(p => (double)p.Row.Bytes).ToList();
             var fit = growth ? test.Test(xs, bytes, options.MinGrowthBytes) : new PoolTrendFit(0, PoolLeakVerdict.NotApplicable, "one snapshot");
-            double diffSlope = growth ? test.Test(xs, points.Select(p => (double)p.Row.Diff).ToList(), double.MaxValue).Slope : 0;
+            double diffSlope = growth && points.Count >= 2 ? TheilSen.Fit(xs, points.Select(p => (double)p.Row.Diff).ToList()).Slope : 0;
             var first = points[0].Row;
             var last = points[^1].Row;
             trends.Add(new PoolMonTagTrend(0, key.Tag, key.Type, last.TypeText, points.Count, first.Bytes, last.Bytes, points.Max(p => p.Row.Bytes),

@@ -55,7 +55,7 @@ public static class PoolMonCommand
             var location = PoolTagLocator.Find(pooltag, new ProcessEnvironment(SymbolPath.FromEnvironment().LocalFolders()));
             if (pooltag != null && location.Path != pooltag) return Fail(error, $"no pooltag file '{pooltag}'");
             var db = location.Path != null ? PoolTagDatabase.Load(location.Path) : null;
-            var result = PoolMonTrend.Analyze(series, new PoolMonTrendOptions(top, minGrowth), new LeastSquaresTrendTest(), db, location.Path);
+            var result = PoolMonTrend.Analyze(series, new PoolMonTrendOptions(top, minGrowth), new TrendsLeakTest(), db, location.Path);
             var outcome = new CommandOutcome("poolmon trend", result, null);
             if (json) output.WriteLine(JsonRendering.Render(outcome));
             else TextRendering.Default.Render(outcome, output);
