@@ -26,6 +26,7 @@ public static class FuzzTargets
         ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
         ["breakpad"] = (null, BreakpadFuzzTarget.Run),
         ["pooltag"] = (null, PoolTagFuzzTarget.Run),
+        ["poolmon"] = (null, PoolMonFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>
@@ -35,7 +36,7 @@ public static class FuzzTargets
         Exercise(target, path);
     }
 
-    public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
+    public static bool IsExpected(Exception e) => e is DumpFormatException or TextFormatException or MemoryFaultException;
 
     public static void Exercise(string opener, string path)
     {
