@@ -46,7 +46,7 @@ public static class PoolMonTrend
             var first = points[0].Row;
             var last = points[^1].Row;
             trends.Add(new PoolMonTagTrend(0, key.Tag, key.Type, last.TypeText, points.Count, first.Bytes, last.Bytes, points.Max(p => p.Row.Bytes),
-                first.Diff, last.Diff, fit.Slope, diffSlope, last.PerAlloc, fit.Verdict, fit.Reason, tags?.Describe(key.Tag)));
+                first.Diff, last.Diff, Finite(fit.Slope), Finite(diffSlope), last.PerAlloc, fit.Verdict, fit.Reason, tags?.Describe(key.Tag)));
         }
         var ranked = (growth
                 ? trends.OrderBy(t => t.Verdict == PoolLeakVerdict.Leak ? 0 : 1).ThenByDescending(t => t.BytesPerUnit).ThenByDescending(t => t.LastBytes)
@@ -62,6 +62,9 @@ public static class PoolMonTrend
         var infos = snaps.Select(s => new PoolMonSnapshotInfo(s.Source, s.Line, s.Timestamp, s.Rows.Count, s.Header?.PoolNonPagedKb, s.Header?.PoolPagedKb)).ToList();
         return new PoolMonTrendResult(infos, series.OrderedBy, unit, growth, from, resets, trends.Count, ranked, poolTagFile, notes, next);
     }
+
+    /// <summary>JSON has no NaN, and a slope over identical times is no growth.</summary>
+    private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
     private static string Quote(string tag) => tag.Contains(' ') ? $"\"{tag}\"" : tag;
 
