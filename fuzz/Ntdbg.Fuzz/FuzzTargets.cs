@@ -28,6 +28,7 @@ public static class FuzzTargets
         ["pooltag"] = (null, PoolTagFuzzTarget.Run),
         ["blg"] = (null, BlgFuzzTarget.Run),
         ["perfcsv"] = (null, PerfCsvFuzzTarget.Run),
+        ["poolmon"] = (null, PoolMonFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>
@@ -37,7 +38,7 @@ public static class FuzzTargets
         Exercise(target, path);
     }
 
-    public static bool IsExpected(Exception e) => e is DumpFormatException or MemoryFaultException;
+    public static bool IsExpected(Exception e) => e is DumpFormatException or TextFormatException or MemoryFaultException;
 
     public static void Exercise(string opener, string path)
     {

@@ -38,6 +38,7 @@ public sealed record CliOptions(string? DumpPath, string? SymbolPath, string? Co
                ntdbg bench search [--size-mb N]
                ntdbg bench symbols [--pdb path]
                ntdbg bench kernel --dump path [-y IsfFolder]
+               ntdbg poolmon trend <log>... | <folder> [--pooltag file] [--top N] [--json]
 
           -z     the crash dump (.dmp, kernel or user) or PE image (.sys, .exe, .dll) to open
           -y     symbol search path (default: _NT_ALT_SYMBOL_PATH then _NT_SYMBOL_PATH)

@@ -39,6 +39,7 @@ public class FuzzHarnessTests
         if (target == "pooltag") return PoolTags.PoolTagFuzzSeeds.All();
         if (target == "blg") return PerfLogs.BlgFuzzSeeds.All();
         if (target == "perfcsv") return PerfLogs.PerfCsvSamples.FuzzSeeds();
+        if (target == "poolmon") return PoolMon.PoolMonFuzzSeeds.All();
         if (target == "kernel" && files.Count == 0)
         {
             // Without shared data: a minimal 64-bit header for a full dump with one run.
