@@ -8,6 +8,9 @@ public static class PerfLogFile
 {
     public static CounterLog Read(string path)
     {
-        return BlgReader.Read(path);
+        var head = new byte[64];
+        int read;
+        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return PerfCsvReader.LooksLikePdhText(head.AsSpan(0, read)) ? PerfCsvReader.Read(path) : BlgReader.Read(path);
     }
 }
