@@ -34,8 +34,9 @@ public sealed class PerfLeakText : Rendering.Text.TextRenderer<PerfLeakReport>
         string share = c.PeakShareOfRam is double s ? string.Create(Inv, $", {s:P0} of RAM") : "";
         o.WriteLine($"  peak:      {(c.PeakBytes is double p ? LeakTest.Num(p) : "n/a")}{share}" + (c.PeakTime is { } t ? string.Create(Inv, $" at {t:yyyy-MM-dd HH:mm:ss}") : ""));
         o.WriteLine($"  maximum:   {(c.MaximumBytes is double m ? LeakTest.Num(m) : "unknown")} [{c.MaximumSource}]");
-        if (c.HoursToMaximum is double h)
-            o.WriteLine(string.Create(Inv, $"  reaches it in about {Duration(h)} at the current growth") + (c.Verdict == LeakVerdict.Leak ? "" : " (not a leak: a projection only)"));
+        // A projection only means something for a leak; the JSON carries it either way.
+        if (c.HoursToMaximum is double h && c.Verdict == LeakVerdict.Leak)
+            o.WriteLine(string.Create(Inv, $"  reaches it in about {Duration(h)} at the current growth"));
         if (c.Segments.Count > 1)
             foreach (var seg in c.Segments)
                 o.WriteLine(string.Create(Inv, $"  boot segment {seg.First:MM-dd HH:mm}–{seg.Last:MM-dd HH:mm}: {seg.Samples} samples, {Verdict(seg.Verdict)}, ")
