@@ -26,6 +26,7 @@ public static class FuzzTargets
         ["pe"] = (Ntdbg.Targets.Image.ImageTarget.Open, PeFuzzTarget.Run),
         ["breakpad"] = (null, BreakpadFuzzTarget.Run),
         ["pooltag"] = (null, PoolTagFuzzTarget.Run),
+        ["blg"] = (null, BlgFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>

@@ -36,14 +36,20 @@ public static class PerfLogDumpCommand
             error.WriteLine($"ntdbg perflog dump: no file '{file}'");
             return 2;
         }
-        var log = PerfLogFile.Read(file);
-        var series = wanted.Count == 0 ? log.Series : log.Series.Where(s => wanted.Any(w => CounterPathMatch.Matches(w, s.Path))).ToList();
-        if (wanted.Count > 0 && series.Count == 0)
+        CounterSelector? selector;
+        try { selector = wanted.Count == 0 ? null : new CounterSelector(wanted); }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            error.WriteLine($"ntdbg perflog dump: {e.Message}");
+            return 2;
+        }
+        var log = PerfLogFile.Read(file, selector);
+        if (wanted.Count > 0 && log.Series.Count == 0)
         {
             error.WriteLine($"ntdbg perflog dump: no counter in '{file}' matches {string.Join(", ", wanted)}");
             return 1;
         }
-        PerfLogDumpText.Write(log, series, output);
+        PerfLogDumpText.Write(log, output);
         return 0;
     }
 }

@@ -1,34 +1,28 @@
 using System.Globalization;
+using System.Text;
 using Ntdbg.Formats.PerfLogs;
 
 namespace Ntdbg.Cli.PerfLog;
 
 /// <summary>
 /// The text of `perflog dump`: a short header (machines, time zone, counters, sample count), then
-/// the samples as CSV in the shape relog writes (quoted fields, timestamp first; a missing value is
-/// an empty field).
+/// the samples as relog's CSV (<see cref="PerfCsvWriter"/>: a missing value is " ").
 /// </summary>
 public static class PerfLogDumpText
 {
-    public static void Write(CounterLog log, IReadOnlyList<CounterSeries> series, TextWriter output)
+    public static void Write(CounterLog log, TextWriter output)
     {
         output.WriteLine($"Log:       {log.Source}");
         output.WriteLine($"Machine:   {string.Join(", ", log.Machines.DefaultIfEmpty("(none named)"))}");
-        output.WriteLine($"Time zone: {log.TimeZone ?? "(not recorded)"}");
+        output.WriteLine($"Time zone: {log.TimeZone ?? "(not recorded)"}" + (log.TimeZoneBias is int b ? $" (bias {b} minutes)" : ""));
         output.WriteLine($"Samples:   {log.Timestamps.Count}" + (log.Timestamps.Count > 0 ? $" ({Stamp(log.Timestamps[0])} .. {Stamp(log.Timestamps[^1])})" : ""));
-        output.WriteLine($"Counters:  {series.Count}");
-        foreach (var s in series) output.WriteLine($"  {s.Path}");
+        output.WriteLine($"Counters:  {log.Series.Count}");
+        foreach (var s in log.Series) output.WriteLine($"  {s.Path}");
         output.WriteLine();
-        output.WriteLine(string.Join(",", series.Select(s => Quote(s.Path.ToString())).Prepend(Quote("(PDH-CSV 4.0)" + (log.TimeZone != null ? $" ({log.TimeZone})" : "")))));
-        for (int i = 0; i < log.Timestamps.Count; i++)
-        {
-            output.WriteLine(string.Join(",", series.Select(s => Quote(Value(s.Values[i]))).Prepend(Quote(Stamp(log.Timestamps[i])))));
-        }
+        using var csv = new MemoryStream();
+        PerfCsvWriter.Write(log, csv, PerfLogDialect.Csv);
+        output.Write(Encoding.UTF8.GetString(csv.GetBuffer(), 0, (int)csv.Length));
     }
 
     private static string Stamp(DateTime t) => t.ToString("MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
-
-    private static string Value(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
 }
