@@ -27,6 +27,7 @@ public static class FuzzTargets
         ["breakpad"] = (null, BreakpadFuzzTarget.Run),
         ["pooltag"] = (null, PoolTagFuzzTarget.Run),
         ["blg"] = (null, BlgFuzzTarget.Run),
+        ["perfcsv"] = (null, PerfCsvFuzzTarget.Run),
     };
 
     /// <summary>Runs one input: the in-memory parser pass, then the file through the target and the commands.</summary>

@@ -2,7 +2,7 @@ namespace Ntdbg.Fuzz;
 
 /// <summary>
 /// ntdbg fuzz harness: `dotnet run --project fuzz/Ntdbg.Fuzz -- <target> <seed files or folders...>
-/// [--iterations N] [--seed S]`. Targets: any (format detected by magic), minidump, kernel, pe, breakpad (.sym text), pooltag (pooltag.txt), blg (perfmon binary log).
+/// [--iterations N] [--seed S]`. Targets: any (format detected by magic), minidump, kernel, pe, breakpad (.sym text), pooltag (pooltag.txt), blg (perfmon binary log), perfcsv (PDH CSV/TSV counter logs).
 /// Findings are written to fuzz/findings/ with the input that caused them.
 /// </summary>
 public static class Program

@@ -36,8 +36,8 @@ public static class PerfLeakAnalysis
     public static PerfLeakReport Run(CounterLog log, PerfLeakOptions options)
     {
         var wanted = options.Counters.Count > 0 ? options.Counters : [PerfLeakOptions.NonPaged, PerfLeakOptions.Paged];
-        var notFound = wanted.Where(w => !log.Series.Any(s => CounterPathMatch.Matches(w, s.Path))).ToList();
-        var subjects = log.Series.Where(s => wanted.Any(w => CounterPathMatch.Matches(w, s.Path))).ToList();
+        var notFound = wanted.Where(w => !log.Series.Any(s => Matches(w, s.Path))).ToList();
+        var subjects = log.Series.Where(s => wanted.Any(w => Matches(w, s.Path))).ToList();
         var load = LoadPaths.Select(p => Sum(log, p)).OfType<LoadSeries>().ToList();
         var (ram, ramSource) = Ram(log, options.RamBytes);
         var findings = subjects.Select(s => Finding(log, s, load, ram, options.PoolMaxBytes)).ToList();
@@ -105,13 +105,13 @@ public static class PerfLeakAnalysis
     }
 
     static CounterSeries? Series(CounterLog log, string pattern, string? machine) =>
-        log.Series.FirstOrDefault(s => CounterPathMatch.Matches(pattern, s.Path)
+        log.Series.FirstOrDefault(s => Matches(pattern, s.Path)
             && (machine == null || string.Equals(s.Path.Machine, machine, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The sum over the instances matching a load path (NaN only where all are NaN); null when none matches.</summary>
     static LoadSeries? Sum(CounterLog log, string pattern)
     {
-        var matches = log.Series.Where(s => CounterPathMatch.Matches(pattern, s.Path)).ToList();
+        var matches = log.Series.Where(s => Matches(pattern, s.Path)).ToList();
         if (matches.Count == 0) return null;
         var sum = new double[log.Timestamps.Count];
         for (int i = 0; i < sum.Length; i++)
@@ -121,6 +121,9 @@ public static class PerfLeakAnalysis
         }
         return new LoadSeries(pattern, sum);
     }
+
+    /// <summary>logman-style match (see <see cref="CounterSelector"/>); a malformed pattern throws FormatException.</summary>
+    static bool Matches(string pattern, CounterPath path) => CounterSelector.Matches(CounterPathParser.Parse(pattern), path);
 
     static double? LastFinite(double[] values)
     {

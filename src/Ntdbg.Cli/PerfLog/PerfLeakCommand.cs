@@ -48,7 +48,15 @@ public static class PerfLeakCommand
             error.WriteLine($"ntdbg perflog leak: {e.Message}");
             return 1;
         }
-        var report = PerfLeakAnalysis.Run(log, new PerfLeakOptions { Counters = counters, RamBytes = ram, PoolMaxBytes = poolMax });
+        PerfLeakReport report;
+        try
+        {
+            report = PerfLeakAnalysis.Run(log, new PerfLeakOptions { Counters = counters, RamBytes = ram, PoolMaxBytes = poolMax });
+        }
+        catch (FormatException e)
+        {
+            return Fail(error, $"--counter: {e.Message}");
+        }
         if (report.Counters.Count == 0)
         {
             error.WriteLine($"ntdbg perflog leak: no counter in '{file}' matches {string.Join(", ", report.NotFound)}");

@@ -51,7 +51,7 @@ public static class PerfCsvReader
         while (lines.TryReadLine(out var line))
         {
             if (IsBlank(line)) continue;
-            if (line.IndexOf(separator) < 0 && line.TrimStart((byte)' ')[0] != '"')
+            if (IsClosingText(line, separator))
             {
                 trailer ??= Encoding.UTF8.GetString(line);
                 continue;
@@ -82,10 +82,10 @@ public static class PerfCsvReader
     /// <summary>True when the bytes start like a PDH CSV/TSV log (after an optional BOM and blank lines).</summary>
     public static bool LooksLikePdhText(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("\xEF\xBB\xBF"u8)) head = head[3..];
+        if (head.StartsWith(Utf8Bom)) head = head[3..];
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return true;
         head = head.TrimStart("\r\n \""u8);
-        return head.StartsWith("(PDH-CSV"u8) || head.StartsWith("(PDH-TSV"u8)
-            || head.StartsWith("\xFF\xFE"u8) || head.StartsWith("\xFE\xFF"u8);
+        return head.StartsWith("(PDH-CSV"u8) || head.StartsWith("(PDH-TSV"u8);
     }
 
     private static FileStream Open(string path) =>
@@ -117,7 +117,7 @@ public static class PerfCsvReader
         {
             if (!lines.TryReadLine(out line)) throw new DumpFormatException(source, 0, "empty: no PDH CSV/TSV header line");
         } while (IsBlank(line));
-        if (line.StartsWith("\xEF\xBB\xBF"u8)) line = line[3..];
+        if (line.StartsWith(Utf8Bom)) line = line[3..];
         var marker = line.TrimStart((byte)'"');
         if (marker.StartsWith("(PDH-TSV"u8)) separator = (byte)'\t';
         var cells = new List<string>();
@@ -175,6 +175,21 @@ public static class PerfCsvReader
         if (fileBytes <= 0) return 64;
         long rows = (fileBytes - firstRowOffset) / (firstRowBytes + 1);
         return (int)Math.Clamp(rows + rows / 16 + 16, 16, Array.MaxLength);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// typeperf's closing messages ("Exiting, please wait...", "The command completed
+    /// successfully.", localized): a line that does not start with a quote and whose first cell is
+    /// no timestamp. PDH writes every sample's timestamp first.
+    /// </summary>
+    private static bool IsClosingText(ReadOnlySpan<byte> line, byte separator)
+    {
+        line = line.TrimStart((byte)' ');
+        if (line[0] == '"') return false;
+        int end = line.IndexOf(separator);
+        return !PdhCells.TryParseTimestamp(end < 0 ? line : line[..end], out _);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim((byte)' ').IsEmpty;

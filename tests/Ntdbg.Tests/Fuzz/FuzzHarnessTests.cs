@@ -38,6 +38,7 @@ public class FuzzHarnessTests
         if (target == "breakpad") return Breakpad.BreakpadTestFiles.FuzzSeeds();
         if (target == "pooltag") return PoolTags.PoolTagFuzzSeeds.All();
         if (target == "blg") return PerfLogs.BlgFuzzSeeds.All();
+        if (target == "perfcsv") return PerfLogs.PerfCsvSamples.FuzzSeeds();
         if (target == "kernel" && files.Count == 0)
         {
             // Without shared data: a minimal 64-bit header for a full dump with one run.
