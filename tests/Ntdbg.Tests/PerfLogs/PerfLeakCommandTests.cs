@@ -85,3 +85,31 @@ public sealed class PerfLeakCommandTests
         Assert.Equal(bytes, parsed);
     }
 }
+
+/// <summary>`ntdbg perflog leak` on the real perfmon log in shared test data (Vista, 11 samples over 10 minutes).</summary>
+public sealed class PerfLeakRealLogTests
+{
+    [Fact]
+    public void SampleLogBlg_IsTooShortToJudge_AndSaysWhy()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, PerfLogCommand.Run(["leak", Support.TestData.Shared("perf/SampleLog.blg"), "--json"], output, error));
+        using var doc = JsonDocument.Parse(output.ToString());
+        var result = doc.RootElement.GetProperty("result");
+        var counters = result.GetProperty("counters").EnumerateArray().ToList();
+        Assert.Equal(2, counters.Count);
+        foreach (var c in counters)
+        {
+            Assert.Equal("Inconclusive", c.GetProperty("verdict").GetString());
+            Assert.Contains(c.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("too short: 11 samples", StringComparison.Ordinal));
+            Assert.True(c.GetProperty("peakBytes").GetDouble() > 0);
+        }
+        // The log holds processor, disk and network counters (no Server Work Queues) to correlate with.
+        var load = result.GetProperty("loadCounters").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(@"\Processor(_Total)\% Processor Time", load);
+        Assert.DoesNotContain(@"\Server Work Queues(*)\Queue Length", load);
+        // RAM is estimated from the memory counters and says so; the peak share follows from it.
+        Assert.StartsWith("estimated", result.GetProperty("ramSource").GetString(), StringComparison.Ordinal);
+    }
+}
