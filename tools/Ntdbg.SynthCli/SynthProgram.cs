@@ -29,6 +29,7 @@ public static class SynthProgram
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        if (args.Length > 0 && args[0] == "perflog") return PerfLogSynth.Run(args[1..], output, error);
         if (args.Length == 1 && args[0] == "--list")
         {
             foreach (var (name, description, _) in Scenarios) output.WriteLine($"{name,-16} {description}");

@@ -13,28 +13,42 @@ public static class BootSegments
     {
         var segments = new List<(int, int)>();
         int start = 0;
-        double previous = double.NaN;
+        int previous = -1;
         bool jumped = false;
         for (int i = 0; i < values.Count; i++)
         {
             jumped |= axis.GapBefore[i];
             double v = values[i];
             if (!double.IsFinite(v)) continue;
-            if (double.IsFinite(previous) && v < previous)
+            if (previous >= 0 && v < values[previous])
             {
-                bool nearZero = v < 0.1 * previous;
-                bool dropAfterGap = jumped && previous - v > Math.Max(6 * noise, 0.05 * Math.Abs(previous));
-                if (nearZero || dropAfterGap)
+                bool nearZero = v < 0.1 * values[previous];
+                if (nearZero || jumped && DropsAcross(values, previous, i, noise))
                 {
                     segments.Add((start, i));
                     start = i;
                 }
             }
-            previous = v;
+            previous = i;
             jumped = false;
         }
         segments.Add((start, values.Count));
         return segments;
+    }
+
+    /// <summary>
+    /// Whether the level after a time gap is clearly below the level before it: medians of up to 10
+    /// samples each side (so one noisy sample does not decide; each median's error ≈ 0.4 noise
+    /// scales), apart by more than 2 noise scales (≈ 3.5 standard errors) and 2% of the level before.
+    /// </summary>
+    static bool DropsAcross(IReadOnlyList<double> values, int before, int after, double noise)
+    {
+        var left = new List<double>();
+        for (int i = before; i >= 0 && left.Count < 10; i--) if (double.IsFinite(values[i])) left.Add(values[i]);
+        var right = new List<double>();
+        for (int i = after; i < values.Count && right.Count < 10; i++) if (double.IsFinite(values[i])) right.Add(values[i]);
+        double l = TheilSen.Median(left), r = TheilSen.Median(right);
+        return l - r > Math.Max(2 * noise, 0.02 * Math.Abs(l));
     }
 
     /// <summary>

@@ -5,15 +5,14 @@ namespace Ntdbg.Analyses.Trends;
 /// <summary>
 /// Tells a leak from load, the seed's rule (Troubleshooting Pool Leaks Part 1): "a leak never
 /// decreases. Memory usage that is load related should decrease when the load is reduced."
-/// Per boot segment: Mann–Kendall must find a rising trend; the floor (the low 5th percentile of the
-/// first, middle and last third) must rise by a material amount, beyond what noise explains, and
+/// Per boot segment: Mann–Kendall must find a rising trend; the floor (the lowest of the first, middle
+/// and last third, after a running median of 5) must rise by a material amount, beyond what noise explains, and
 /// never step back — a leak's troughs rise, a load cycle's troughs return to the baseline.
 /// A series that falls back materially without a rising floor is load-related.
 /// </summary>
 public static class LeakTest
 {
-    const double FloorQuantile = 0.05;
-    const double MaterialShare = 0.03;
+    const double MaterialShare = 0.02;
     const double SignificanceP = 0.01;
 
     public static LeakTestResult Run(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values, LeakTestOptions? options = null)
@@ -42,10 +41,13 @@ public static class LeakTest
             verdict = LeakVerdict.Inconclusive;
             basis = segments.OrderByDescending(s => s.Samples).FirstOrDefault();
         }
-        else if (decided.Any(s => s.Verdict == LeakVerdict.Leak) && decided.All(s => s.Verdict is LeakVerdict.Leak))
+        else if (decided.Any(s => s.Verdict == LeakVerdict.Leak) && decided.All(s => s.Verdict is LeakVerdict.Leak or LeakVerdict.Stable))
         {
+            // A boot that did not leak (yet) does not clear one that did: the leak depends on what the machine did.
             verdict = LeakVerdict.Leak;
-            basis = decided[^1];
+            basis = decided.Last(s => s.Verdict == LeakVerdict.Leak);
+            if (decided.Count(s => s.Verdict == LeakVerdict.Leak) < decided.Count)
+                reasons.Add($"leaks in {decided.Count(s => s.Verdict == LeakVerdict.Leak)} of {decided.Count} boot segments; the others are stable");
         }
         else if (decided.Select(s => s.Verdict).Distinct().Count() == 1)
         {
@@ -92,11 +94,14 @@ public static class LeakTest
         var fit = TheilSen.Fit(t, v);
         var trend = MannKendall.Test(v);
         double material = Math.Max(MaterialShare * level, 6 * noise);
-        var falls = Drawdowns.Measure(v, material);
+        // Falls and floors are measured on a running median of 5, so a one- or two-sample glitch is
+        // neither a "fall" nor a floor, and noise moves the floor less.
+        var smooth = RunningMedian(v, 5);
+        var falls = Drawdowns.Measure(smooth, material);
         int third = v.Count / 3;
-        double f1 = third > 0 ? Quantile(v.Take(third), FloorQuantile) : double.NaN;
-        double f2 = third > 0 ? Quantile(v.Skip(third).Take(v.Count - 2 * third), FloorQuantile) : double.NaN;
-        double f3 = third > 0 ? Quantile(v.Skip(v.Count - third), FloorQuantile) : double.NaN;
+        double f1 = third > 0 ? smooth.Take(third).Min() : double.NaN;
+        double f2 = third > 0 ? smooth.Skip(third).Take(v.Count - 2 * third).Min() : double.NaN;
+        double f3 = third > 0 ? smooth.Skip(v.Count - third).Min() : double.NaN;
         var verdict = Decide();
         return new LeakSegment(start, end, timestamps[start], timestamps[Math.Max(start, end - 1)], v.Count, span, verdict, reasons,
             fit.Slope, trend, falls, f1, f2, f3, noise, level, v.Count > 0 ? v[^1] : double.NaN);
@@ -109,13 +114,13 @@ public static class LeakTest
                 return LeakVerdict.Inconclusive;
             }
             // The floor's rise must beat the sampling error of two low quantiles (≈ 3σ/√m each way).
-            double floorNoise = 3 * noise / Math.Sqrt(Math.Max(third, 1));
+            double floorNoise = Math.Max(3 * noise / Math.Sqrt(Math.Max(third, 1)), 0.5 * noise);
             double floorRise = f3 - f1;
-            bool floorRises = floorRise > Math.Max(MaterialShare * level, 5 * floorNoise)
+            bool floorRises = floorRise > Math.Max(MaterialShare * level, 3.5 * floorNoise)
                 && f2 >= f1 - 3 * floorNoise - 0.01 * level && f3 >= f2 - 3 * floorNoise - 0.01 * level;
             bool rising = trend.Z > 0 && trend.P < SignificanceP && fit.Slope > 0;
             string trendText = $"Theil–Sen {Signed(fit.Slope)}/h, Mann–Kendall Z {trend.Z:0.0} (p {P(trend.P)})";
-            string floorText = $"floor {Num(f1)} → {Num(f2)} → {Num(f3)} (low 5% of each third)";
+            string floorText = $"floor {Num(f1)} → {Num(f2)} → {Num(f3)} (lowest of each third, running median of 5)";
             string fallText = falls.Episodes == 0
                 ? $"never falls materially (deepest fall {Num(falls.MaxDrawdown)}, {falls.MaxDrawdown / Math.Max(level, 1e-300):P1} of its level)"
                 : $"falls {falls.Episodes} time{(falls.Episodes == 1 ? "" : "s")} by at least {Num(material)} (deepest {Num(falls.MaxDrawdown)})";
@@ -145,15 +150,15 @@ public static class LeakTest
         }
     }
 
-    static double Quantile(IEnumerable<double> values, double q)
+    static List<double> RunningMedian(List<double> v, int width)
     {
-        var a = values.ToArray();
-        if (a.Length == 0) return double.NaN;
-        Array.Sort(a);
-        double pos = q * (a.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, a.Length - 1);
-        return a[lo] + (a[hi] - a[lo]) * (pos - lo);
+        var smoothed = new List<double>(v.Count);
+        for (int i = 0; i < v.Count; i++)
+        {
+            int lo = Math.Max(0, i - width / 2), hi = Math.Min(v.Count, i + width / 2 + 1);
+            smoothed.Add(TheilSen.Median(v.GetRange(lo, hi - lo)));
+        }
+        return smoothed;
     }
 
     static string Hours(double h) => h >= 1 ? $"{h:0.#} h" : $"{h * 60:0} min";
