@@ -13,6 +13,7 @@ public static class Program
         {
             if (args.Length > 0 && args[0] == "bench") return Bench.BenchCommand.Run(args[1..], Console.Out);
             if (args.Length > 0 && args[0] == "pool") return Pool.FindTagCommand.Run(args[1..], Console.Out, Console.Error);
+            if (args.Length > 0 && args[0] == "perflog") return PerfLog.PerfLogCommand.Run(args[1..], Console.Out, Console.Error);
             if (args.Length > 0 && args[0] == "triage") return Triage.TriageCommand.Run(args[1..], Console.Out, Console.Error);
             var options = CliOptions.Parse(args);
             if (options.ShowHelp || options.DumpPath == null)

@@ -12,6 +12,13 @@ public sealed record CounterLog(
     IReadOnlyList<DateTime> Timestamps,
     IReadOnlyList<CounterSeries> Series)
 {
+    /// <summary>
+    /// The time zone's bias in minutes as Windows keeps it (UTC = local time + bias; 480 for
+    /// Pacific Standard Time), as the PDH CSV/TSV header's second parenthesis holds it; null when
+    /// the log does not say.
+    /// </summary>
+    public int? TimeZoneBias { get; init; }
+
     /// <summary>The machines the counter paths name (distinct, in order of first appearance).</summary>
     public IEnumerable<string> Machines => Series.Select(s => s.Path.Machine).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
 }
