@@ -18,7 +18,7 @@ public sealed record ChartLine(CounterPath Path, string Color);
 public sealed class CounterChart
 {
     // Distinct, print-safe colours (perfmon's first few, darkened for white backgrounds).
-    private static readonly string[] Palette =
+    public static readonly IReadOnlyList<string> Palette =
         ["#D62728", "#1F77B4", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#7F7F7F", "#BCBD22"];
 
     public const int MaxLines = 24;
@@ -54,7 +54,7 @@ public sealed class CounterChart
                 ys[j] = double.IsFinite(v) ? v / Scale.Divisor : double.NaN;
                 anyValue |= !double.IsNaN(ys[j]);
             }
-            string color = Palette[i % Palette.Length];
+            string color = Palette[i % Palette.Count];
             var scatter = _plot.Add.Scatter(xs[..n], ys);
             scatter.Color = Color.FromHex(color);
             scatter.LineWidth = 2;

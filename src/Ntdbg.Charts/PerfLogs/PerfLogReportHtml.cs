@@ -37,7 +37,14 @@ public static class PerfLogReportHtml
         html.Append("<section id=\"summary\">\n<h2>Log</h2>\n<table>\n");
         Row(html, "Source", s.Source);
         Row(html, "Machine", s.Machines.Count > 0 ? string.Join(", ", s.Machines) : "(not named by the counter paths)");
-        Row(html, "Time zone", s.TimeZone ?? "(not recorded by the log; times are its local clock)");
+        string zone = (s.TimeZone, s.UtcOffset) switch
+        {
+            (null, null) => "(not recorded by the log; times are its local clock)",
+            (null, { } offset) => offset,
+            ({ } name, null) => name,
+            ({ } name, { } offset) => $"{name} ({offset})",
+        };
+        Row(html, "Time zone", zone);
         Row(html, "First sample", s.First?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "(none)");
         Row(html, "Last sample", s.Last?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "(none)");
         Row(html, "Span", s.Span is { } span ? FormatSpan(span) : "(none)");

@@ -9,6 +9,8 @@ public static class PerfLogCommand
     private static readonly (string Name, Func<string[], TextWriter, TextWriter, int> Run, string Usage)[] Verbs =
     [
         ("dump", PerfLogDumpCommand.Run, PerfLogDumpCommand.Usage),
+        ("chart", PerfLogChartVerb.Run, PerfLogChartVerb.Usage),
+        ("report", PerfLogReportVerb.Run, PerfLogReportVerb.Usage),
     ];
 
     public static string Usage => string.Join(Environment.NewLine, Verbs.Select(v => v.Usage));

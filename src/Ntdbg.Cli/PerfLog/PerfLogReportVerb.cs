@@ -13,19 +13,30 @@ public static class PerfLogReportVerb
 {
     public const string Usage = "usage: ntdbg perflog report <log> -o <report.html> [--counter <path>...] [--title <text>]";
 
+    /// <summary>The verb as the perflog dispatcher runs it: any log <see cref="PerfLogFile"/> reads.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, path => PerfLogFile.Read(path), output, error);
+
+    /// <param name="load">Reads the log (tests pass in-memory logs).</param>
     public static int Run(string[] args, Func<string, CounterLog> load, TextWriter output, TextWriter error)
     {
         var a = PerfLogVerbArguments.Parse("report", args, error);
         if (a == null) { error.WriteLine(Usage); return 2; }
         return PerfLogVerbErrors.Guard("report", error, () =>
         {
-            var log = PerfLogVerbErrors.Load(a.Log, load);
-            var series = CounterSelection.Select(log, a.Counters);
-            if (a.Counters.Count == 0 && series.Count > CounterChart.MaxLines) series = series.Take(CounterChart.MaxLines).ToList();
+            var (log, series) = PerfLogVerbErrors.Load(a.Log, a.Counters, load);
+            if (a.Counters.Count == 0) series = DefaultCharted(log);
             var chart = new CounterChart(log, series, new ChartOptions(null, a.Width, a.Height));
             var summary = PerfLogSummary.Of(log, log.Series);
             File.WriteAllText(a.Output, PerfLogReportHtml.Render(summary, chart, a.Title));
             output.WriteLine($"{a.Output}: {log.Series.Count} counter(s), {series.Count} charted, {log.Timestamps.Count} sample(s)");
         });
+    }
+
+    // The report is about pool leaks: without --counter it charts the pool totals when the log has
+    // them, else the first few counters (a chart of hundreds of lines shows nothing).
+    private static IReadOnlyList<CounterSeries> DefaultCharted(CounterLog log)
+    {
+        var pool = new CounterSelector([@"\Memory\Pool Paged Bytes", @"\Memory\Pool Nonpaged Bytes"]).Select(log).ToList();
+        return pool.Count > 0 ? pool : [.. log.Series.Take(8)];
     }
 }

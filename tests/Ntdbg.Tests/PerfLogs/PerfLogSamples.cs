@@ -29,7 +29,8 @@ internal static class PerfLogSamples
             handles[i] = 1500 + (i % 11);
         }
         return new CounterLog("/logs/host7-pool.blg", timeZone, stamps,
-            [new CounterSeries(Paged, paged), new CounterSeries(Nonpaged, nonpaged), new CounterSeries(Handles, handles)]);
+            [new CounterSeries(Paged, paged), new CounterSeries(Nonpaged, nonpaged), new CounterSeries(Handles, handles)])
+        { TimeZoneBias = timeZone != null ? -60 : null };
     }
 
     public static string OutputFolder(string test)

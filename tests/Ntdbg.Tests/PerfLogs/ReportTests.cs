@@ -38,7 +38,7 @@ public class ReportTests
         var log = PerfLogSamples.LeakingPagedPool();
         string html = Report(log);
         Assert.Contains("<td>HOST7</td>", html);
-        Assert.Contains("<td>W. Europe Standard Time</td>", html);
+        Assert.Contains("<td>W. Europe Standard Time (UTC+01:00)</td>", html);
         Assert.Contains("<td>2026-03-14 09:30:00</td>", html);
         Assert.Contains("<td>2026-03-14 11:29:00</td>", html);
         Assert.Contains("<td>01:59:00</td>", html); // 120 one-minute samples span 119 minutes

@@ -18,6 +18,14 @@ public sealed record PerfLogSummary(
 {
     public TimeSpan? Span => First != null && Last != null ? Last - First : null;
 
+    /// <summary>The log's bias (UTC = local + bias, in minutes), when it records one.</summary>
+    public int? TimeZoneBias { get; init; }
+
+    /// <summary>The local clock's offset from UTC, "UTC+01:00", when the log records the bias.</summary>
+    public string? UtcOffset => TimeZoneBias is { } bias
+        ? $"UTC{(bias <= 0 ? '+' : '-')}{Math.Abs(bias) / 60:D2}:{Math.Abs(bias) % 60:D2}"
+        : null;
+
     public static PerfLogSummary Of(CounterLog log, IReadOnlyList<CounterSeries> series)
     {
         var stamps = log.Timestamps;
@@ -28,7 +36,8 @@ public sealed record PerfLogSummary(
             stamps.Count > 0 ? stamps[0] : null,
             stamps.Count > 0 ? stamps[^1] : null,
             stamps.Count,
-            series.Select(CounterSummary.Of).ToList());
+            series.Select(CounterSummary.Of).ToList())
+        { TimeZoneBias = log.TimeZoneBias };
     }
 }
 
