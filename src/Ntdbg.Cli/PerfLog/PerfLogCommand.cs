@@ -9,6 +9,7 @@ public static class PerfLogCommand
     private static readonly (string Name, Func<string[], TextWriter, TextWriter, int> Run, string Usage)[] Verbs =
     [
         ("dump", PerfLogDumpCommand.Run, PerfLogDumpCommand.Usage),
+        ("leak", PerfLeakCommand.Run, PerfLeakCommand.Usage),
         ("chart", PerfLogChartVerb.Run, PerfLogChartVerb.Usage),
         ("report", PerfLogReportVerb.Run, PerfLogReportVerb.Usage),
     ];

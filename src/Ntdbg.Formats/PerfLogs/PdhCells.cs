@@ -107,6 +107,52 @@ internal static class PdhCells
         return true;
     }
 
+    /// <summary>
+    /// The common cell in one pass: <c>"digits[.digits]"</c> (up to 15 digits, optional minus) or
+    /// <c>" "</c>, followed by the separator or the line's end. Anything else returns false with
+    /// <paramref name="pos"/> unchanged, and the caller takes the general path.
+    /// </summary>
+    public static bool TryQuotedPlainValue(ReadOnlySpan<byte> line, ref int pos, byte separator, out double value)
+    {
+        value = 0;
+        int p = pos;
+        if ((uint)(p + 2) >= (uint)line.Length || line[p] != '"') return false;
+        p++;
+        if (line[p] == ' ' && line[p + 1] == '"')
+        {
+            p += 2;
+            value = double.NaN;
+        }
+        else
+        {
+            bool negative = line[p] == '-';
+            if (negative) p++;
+            ulong mantissa = 0;
+            int digits = 0, fraction = -1;
+            while (p < line.Length)
+            {
+                uint d = (uint)(line[p] - '0');
+                if (d <= 9)
+                {
+                    mantissa = mantissa * 10 + d;
+                    digits++;
+                    if (fraction >= 0) fraction++;
+                }
+                else if (line[p] == '.' && fraction < 0) fraction = 0;
+                else break;
+                p++;
+            }
+            if (digits == 0 || digits > 15 || p >= line.Length || line[p] != '"') return false;
+            p++;
+            double v = mantissa;
+            if (fraction > 0) v /= Pow10[fraction];
+            value = negative ? -v : v;
+        }
+        if (p < line.Length && line[p] != separator) return false;
+        pos = p + 1;
+        return true;
+    }
+
     private static bool Slow(ReadOnlySpan<byte> s, out double value)
     {
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;

@@ -152,9 +152,14 @@ public static class PerfCsvReader
         {
             if (column == seriesOfColumn.Length)
                 throw Error(source, lines, $"more than the header's {columns.Count} counter values");
+            int s = seriesOfColumn[column];
+            if (s >= 0 && PdhCells.TryQuotedPlainValue(line, ref pos, separator, out values[s][row]))
+            {
+                column++;
+                continue;
+            }
             if (!PdhCells.NextCell(line, ref pos, separator, out cell, out _, out error))
                 throw Error(source, lines, $"column {column + 2}: {error}");
-            int s = seriesOfColumn[column];
             if (s >= 0 && !PdhCells.TryParseValue(cell, out values[s][row]))
                 throw Error(source, lines, $"column {column + 2} ({columns[column]}): '{PdhTextHeader.Shorten(Encoding.UTF8.GetString(cell))}' is not a number");
             column++;
