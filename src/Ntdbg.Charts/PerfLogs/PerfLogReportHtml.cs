@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Ntdbg.Analyses.PerfLeak;
 using Ntdbg.Commands.Commands.PerfLog;
 
 namespace Ntdbg.Charts.PerfLogs;
@@ -12,7 +13,8 @@ namespace Ntdbg.Charts.PerfLogs;
 /// </summary>
 public static class PerfLogReportHtml
 {
-    public static string Render(PerfLogSummary summary, CounterChart chart, string? title = null)
+    /// <param name="leak">The leak analysis' result; null renders the verdict section as plainly missing.</param>
+    public static string Render(PerfLogSummary summary, CounterChart chart, PerfLeakReport? leak, string? title = null)
     {
         var html = new StringBuilder();
         string heading = title ?? $"Performance log report: {Path.GetFileName(summary.Source)}";
@@ -22,12 +24,14 @@ public static class PerfLogReportHtml
             .Append("table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\n")
             .Append("td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
             .Append(".missing{border:2px dashed #b00;background:#fff4f4;padding:8px 12px}\n")
+            .Append(".verdict{border:2px solid #888;padding:4px 12px}.verdict.leak{border-color:#b00;background:#fff4f4}\n")
+            .Append(".verdict.stable,.verdict.load-related{border-color:#2a7}.finding h3{margin:12px 0 4px}\n")
             .Append(".chart svg{max-width:100%;height:auto}\n</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(E(heading)).Append("</h1>\n");
-        AppendVerdictPlaceholder(html); // the answer first, the evidence below it
-        AppendSummary(html, summary);
+        LeakVerdictHtml.Append(html, leak); // the answer first, the evidence below it
         html.Append("<section id=\"chart\" class=\"chart\">\n<h2>Counters over time</h2>\n")
             .Append(InlineSvg(chart.ToSvg())).Append("\n</section>\n");
+        AppendSummary(html, summary);
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }
@@ -59,12 +63,6 @@ public static class PerfLogReportHtml
         }
         html.Append("</table>\n</section>\n");
     }
-
-    // Until the leak analysis (src/Ntdbg.Analyses/PerfLeak) lands, say plainly that the verdict is absent.
-    private static void AppendVerdictPlaceholder(StringBuilder html) =>
-        html.Append("<section id=\"leak-verdict\" class=\"missing\">\n<h2>Leak verdict: MISSING</h2>\n")
-            .Append("<p>This build has no pool-leak analysis for counter logs yet, so no verdict is given. ")
-            .Append("Read the trend from the chart below.</p>\n</section>\n");
 
     /// <summary>The SVG document without its XML declaration, ready to sit inside HTML.</summary>
     public static string InlineSvg(string svg)

@@ -1,3 +1,4 @@
+using Ntdbg.Analyses.PerfLeak;
 using Ntdbg.Charts.PerfLogs;
 using Ntdbg.Commands.Commands.PerfLog;
 using Ntdbg.Formats.PerfLogs;
@@ -7,11 +8,11 @@ namespace Ntdbg.Cli.PerfLog;
 /// <summary>
 /// `ntdbg perflog report &lt;log&gt; -o report.html [--counter &lt;path&gt;...] [--title text]`: one
 /// self-contained HTML file (<see cref="PerfLogReportHtml"/>) with the log's summary, the chart
-/// inline and the leak verdict.
+/// inline and the leak verdict of <see cref="PerfLeakAnalysis"/> with its reasons.
 /// </summary>
 public static class PerfLogReportVerb
 {
-    public const string Usage = "usage: ntdbg perflog report <log> -o <report.html> [--counter <path>...] [--title <text>]";
+    public const string Usage = "usage: ntdbg perflog report <log> -o <report.html> [--counter <path>...] [--ram <size>] [--pool-max <size>] [--title <text>]";
 
     /// <summary>The verb as the perflog dispatcher runs it: any log <see cref="PerfLogFile"/> reads.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, path => PerfLogFile.Read(path), output, error);
@@ -27,8 +28,11 @@ public static class PerfLogReportVerb
             if (a.Counters.Count == 0) series = DefaultCharted(log);
             var chart = new CounterChart(log, series, new ChartOptions(null, a.Width, a.Height));
             var summary = PerfLogSummary.Of(log, log.Series);
-            File.WriteAllText(a.Output, PerfLogReportHtml.Render(summary, chart, a.Title));
-            output.WriteLine($"{a.Output}: {log.Series.Count} counter(s), {series.Count} charted, {log.Timestamps.Count} sample(s)");
+            // The verdict covers the charted counters when they were named, else the pool totals.
+            var leak = PerfLeakAnalysis.Run(log, new PerfLeakOptions { Counters = a.Counters, RamBytes = a.RamBytes, PoolMaxBytes = a.PoolMaxBytes });
+            File.WriteAllText(a.Output, PerfLogReportHtml.Render(summary, chart, leak, a.Title));
+            string verdict = LeakVerdictHtml.Overall(leak)?.ToString() ?? "none (no pool counter)";
+            output.WriteLine($"{a.Output}: {log.Series.Count} counter(s), {series.Count} charted, {log.Timestamps.Count} sample(s), leak verdict: {verdict}");
         });
     }
 

@@ -58,7 +58,10 @@ public class ChartRealLogTests
 
         var log = PerfLogFile.Read(LogPath);
         string text = File.ReadAllText(html);
-        Assert.Contains($"{log.Series.Count} counter(s), 2 charted, {log.Timestamps.Count} sample(s)", output.ToString());
+        var leak = Ntdbg.Analyses.PerfLeak.PerfLeakAnalysis.Run(log, new Ntdbg.Analyses.PerfLeak.PerfLeakOptions());
+        Assert.Contains($"{log.Series.Count} counter(s), 2 charted, {log.Timestamps.Count} sample(s), leak verdict: {LeakVerdictHtml.Overall(leak)}", output.ToString());
+        foreach (var c in leak.Counters)
+            foreach (var reason in c.Reasons) Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), text);
         foreach (var machine in log.Machines) Assert.Contains($"<td>{machine}</td>", text);
         Assert.Contains($"<td>{log.TimeZone} (UTC", text);
         Assert.Contains($"<td>{log.Timestamps[0]:yyyy-MM-dd HH:mm:ss}</td>", text);
