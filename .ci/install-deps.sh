@@ -6,7 +6,9 @@
 #   always:                          llvm (llvm-readobj, llvm-pdbutil, llvm-objdump,
 #                                    llvm-symbolizer), wine64-tools (winedump),
 #                                    gcab (independent cabinet writer for the CAB/MSZIP tests),
-#                                    mingw-w64-common (bugcodes.h: bug check names cross-checked)
+#                                    mingw-w64-common (bugcodes.h: bug check names cross-checked),
+#                                    fonts-dejavu-core (the perflog charts' text: Skia reads
+#                                    /usr/share/fonts), chromium (renders the perflog HTML report)
 #   NTDBG_REGENERATE_FIXTURES=1:     clang lld wine wine64 mingw-w64 (fixtures/generate.sh),
 #                                    and wine32:i386 for the x86 fixtures (best effort)
 set -euo pipefail
@@ -21,7 +23,7 @@ installed() { # package[:arch]
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
 }
 
-wanted=(llvm wine64-tools time gcab mingw-w64-common)
+wanted=(llvm wine64-tools time gcab mingw-w64-common fonts-dejavu-core chromium)
 if [ "${NTDBG_REGENERATE_FIXTURES:-0}" = 1 ]; then
     wanted+=(clang lld wine wine64 mingw-w64)
 fi
@@ -68,6 +70,6 @@ if ! command -v winedump >/dev/null; then
     done
 fi
 
-for tool in llvm-readobj llvm-pdbutil llvm-objdump winedump; do
+for tool in llvm-readobj llvm-pdbutil llvm-objdump winedump chromium; do
     command -v "$tool" >/dev/null || { echo "install-deps: $tool is still missing after installing" >&2; exit 1; }
 done

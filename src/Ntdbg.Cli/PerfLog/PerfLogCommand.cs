@@ -10,6 +10,8 @@ public static class PerfLogCommand
     [
         ("dump", PerfLogDumpCommand.Run, PerfLogDumpCommand.Usage),
         ("leak", PerfLeakCommand.Run, PerfLeakCommand.Usage),
+        ("chart", PerfLogChartVerb.Run, PerfLogChartVerb.Usage),
+        ("report", PerfLogReportVerb.Run, PerfLogReportVerb.Usage),
     ];
 
     public static string Usage => string.Join(Environment.NewLine, Verbs.Select(v => v.Usage));

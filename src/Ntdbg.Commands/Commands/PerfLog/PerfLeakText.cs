@@ -44,7 +44,7 @@ public sealed class PerfLeakText : Rendering.Text.TextRenderer<PerfLeakReport>
         foreach (var note in c.TimeNotes) o.WriteLine($"  note:      {note}");
     }
 
-    private static string Verdict(LeakVerdict v) => v switch
+    public static string Verdict(LeakVerdict v) => v switch
     {
         LeakVerdict.Leak => "LEAK (rises and never falls back)",
         LeakVerdict.LoadRelated => "load-related (rises and falls back)",
