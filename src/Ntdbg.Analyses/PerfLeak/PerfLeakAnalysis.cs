@@ -46,9 +46,6 @@ public static class PerfLeakAnalysis
             log.Timestamps.Count, ram, ramSource, load.Select(l => l.Name).ToList(), findings, notFound);
     }
 
-    // perfblg's shared selector (CounterPathMatch, which this was written against, merged into it).
-    static bool Matches(string pattern, CounterPath path) => CounterSelector.Matches(CounterPathParser.Parse(pattern), path);
-
     static CounterLeakFinding Finding(CounterLog log, CounterSeries series, IReadOnlyList<LoadSeries> load, double? ram, double? poolMax)
     {
         var (max, maxSource) = Maximum(log, series.Path, ram, poolMax);
