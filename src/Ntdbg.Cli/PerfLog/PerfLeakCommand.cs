@@ -1,8 +1,5 @@
 using System.Globalization;
 using Ntdbg.Analyses.PerfLeak;
-using Ntdbg.Commands.Engine;
-using Ntdbg.Commands.Rendering.Json;
-using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Core.Errors;
 using Ntdbg.Formats.PerfLogs;
 
@@ -62,10 +59,7 @@ public static class PerfLeakCommand
             error.WriteLine($"ntdbg perflog leak: no counter in '{file}' matches {string.Join(", ", report.NotFound)}");
             return 1;
         }
-        var outcome = new CommandOutcome("perflog leak", report, null);
-        if (json) output.WriteLine(JsonRendering.Render(outcome));
-        else TextRendering.Default.Render(outcome, output);
-        return 0;
+        return VerbOutput.Write("perflog leak", report, json, output);
     }
 
     /// <summary>Bytes, or a number with K/KB/M/MB/G/GB/T/TB (binary multiples, as Windows reports RAM).</summary>

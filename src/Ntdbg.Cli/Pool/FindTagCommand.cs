@@ -1,8 +1,5 @@
 using Ntdbg.Analyses.Pool;
 using Ntdbg.Commands.Commands.Pool.FindTag;
-using Ntdbg.Commands.Engine;
-using Ntdbg.Commands.Rendering.Json;
-using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Isf;
 using Ntdbg.Symbols.Locators;
@@ -63,12 +60,9 @@ public static class FindTagCommand
             return 2;
         }
         // PDBs beside the drivers name the functions of the dump's module images too.
-        if (dump != null && directory != null) symbolPath = string.IsNullOrEmpty(symbolPath) ? directory : $"{symbolPath};{directory}";
+        if (dump != null && directory != null) symbolPath = VerbOutput.WithFolder(symbolPath, directory);
         using var target = dump != null ? TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath))) : null;
         var session = target != null ? new DebugSession(target, symbolPath) : null;
-        var outcome = new CommandOutcome("pool findtag", PoolFindTag.Run(tag, session, directory), null);
-        if (json) output.WriteLine(JsonRendering.Render(outcome));
-        else TextRendering.Default.Render(outcome, output);
-        return 0;
+        return VerbOutput.Write("pool findtag", PoolFindTag.Run(tag, session, directory), json, output);
     }
 }

@@ -1,7 +1,4 @@
 using Ntdbg.Analyses.PoolMon;
-using Ntdbg.Commands.Engine;
-using Ntdbg.Commands.Rendering.Json;
-using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Core.Errors;
 using Ntdbg.Core.IO;
 using Ntdbg.Formats.PoolMon;
@@ -56,10 +53,7 @@ public static class PoolMonCommand
             if (pooltag != null && location.Path != pooltag) return Fail(error, $"no pooltag file '{pooltag}'");
             var db = location.Path != null ? PoolTagDatabase.Load(location.Path) : null;
             var result = PoolMonTrend.Analyze(series, new PoolMonTrendOptions(top, minGrowth), new TrendsLeakTest(), db, location.Path);
-            var outcome = new CommandOutcome("poolmon trend", result, null);
-            if (json) output.WriteLine(JsonRendering.Render(outcome));
-            else TextRendering.Default.Render(outcome, output);
-            return 0;
+            return VerbOutput.Write("poolmon trend", result, json, output);
         }
         catch (Exception e) when (e is TextFormatException or DumpFormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {

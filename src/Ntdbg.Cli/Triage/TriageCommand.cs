@@ -1,7 +1,4 @@
 using Ntdbg.Commands.Commands.Analyze;
-using Ntdbg.Commands.Engine;
-using Ntdbg.Commands.Rendering.Json;
-using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Isf;
 using Ntdbg.Symbols.Locators;
@@ -45,9 +42,6 @@ public static class TriageCommand
         using var target = TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath)));
         var session = new DebugSession(target, symbolPath);
         var report = new TriageReport(dump, AnalyzeCommand.Run(session), session.PointerSize, frames);
-        var outcome = new CommandOutcome("triage crash", report, null);
-        if (json) output.WriteLine(JsonRendering.Render(outcome));
-        else TextRendering.Default.Render(outcome, output);
-        return 0;
+        return VerbOutput.Write("triage crash", report, json, output);
     }
 }

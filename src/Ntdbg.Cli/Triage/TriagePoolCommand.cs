@@ -1,7 +1,4 @@
 using Ntdbg.Commands.Commands.Pool.Triage;
-using Ntdbg.Commands.Engine;
-using Ntdbg.Commands.Rendering.Json;
-using Ntdbg.Commands.Rendering.Text;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Isf;
 using Ntdbg.Symbols.Locators;
@@ -54,7 +51,7 @@ public static class TriagePoolCommand
             error.WriteLine($"ntdbg triage: no folder '{drivers}'");
             return 2;
         }
-        if (drivers != null) symbolPath = string.IsNullOrEmpty(symbolPath) ? drivers : $"{symbolPath};{drivers}";
+        if (drivers != null) symbolPath = VerbOutput.WithFolder(symbolPath, drivers);
         using var target = TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath)));
         if (target.Kind != TargetKind.KernelDump)
         {
@@ -62,9 +59,6 @@ public static class TriagePoolCommand
             return 2;
         }
         var session = new DebugSession(target, symbolPath);
-        var outcome = new CommandOutcome("triage pool", PoolTriage.Run(session, drivers, top), null);
-        if (json) output.WriteLine(JsonRendering.Render(outcome));
-        else TextRendering.Default.Render(outcome, output);
-        return 0;
+        return VerbOutput.Write("triage pool", PoolTriage.Run(session, drivers, top), json, output);
     }
 }
