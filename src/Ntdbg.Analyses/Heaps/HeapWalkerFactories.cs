@@ -1,0 +1,10 @@
+namespace Ntdbg.Analyses.Heaps;
+
+/// <summary>Every allocator ntdbg knows, tried in this order on each heap address (first signature match wins).</summary>
+public static class HeapWalkerFactories
+{
+    public static IReadOnlyList<IHeapWalkerFactory> All { get; } =
+    [
+        // One line per allocator: Nt (Heaps/Nt), Segment (Heaps/Segment), Wine (Heaps/Wine).
+    ];
+}
