@@ -35,7 +35,9 @@ public static class HeapFinder
         uint? count = ReadUInt32(context, peb.Value + (wide ? 0xE8UL : 0x88UL));
         ulong? array = ReadPointer(context, peb.Value + (wide ? 0xF0UL : 0x90UL));
         var addresses = new List<ulong>();
-        if (count is null || array is null || array == 0)
+        if (count == 0)
+            notes.Add($"PEB {peb.Value:x}: NumberOfHeaps is 0 (Wine does not fill it): heaps come from the process heap and its allocator's heap list");
+        else if (count is null || array is null || array == 0)
             notes.Add($"PEB {peb.Value:x}: NumberOfHeaps/ProcessHeaps is not readable");
         else if (count > MaxHeaps)
             notes.Add($"PEB {peb.Value:x}: NumberOfHeaps is {count}, more than {MaxHeaps}: treated as corrupt");
@@ -51,11 +53,25 @@ public static class HeapFinder
         if (processHeap is { } ph && ph != 0 && !addresses.Contains(ph)) addresses.Insert(0, ph);
 
         var heaps = new List<IHeapWalker>();
-        foreach (ulong address in addresses)
+        bool linksRead = false;
+        for (int i = 0; i < addresses.Count && i < MaxHeaps; i++)
         {
+            ulong address = addresses[i];
             var walker = factories.Select(f => f.TryOpen(context, address, notes)).FirstOrDefault(w => w != null);
-            if (walker != null) heaps.Add(walker);
-            else notes.Add($"heap {address:x}: no known heap signature (NT heap, segment heap, Wine heap) or its header is not in the dump");
+            if (walker == null)
+            {
+                notes.Add($"heap {address:x}: no known heap signature (NT heap, segment heap, Wine heap) or its header is not in the dump");
+                continue;
+            }
+            heaps.Add(walker);
+            // Heaps the PEB does not list but the allocator links (Wine) are appended and opened in turn;
+            // one ring holds them all, so it is read once.
+            if (walker is ILinkedHeaps linked && !linksRead)
+            {
+                linksRead = true;
+                foreach (ulong other in linked.LinkedHeaps(notes))
+                    if (!addresses.Contains(other)) addresses.Add(other);
+            }
         }
         return new HeapList(peb, processHeap, heaps, notes);
     }

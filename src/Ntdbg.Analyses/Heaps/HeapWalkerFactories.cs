@@ -6,5 +6,7 @@ public static class HeapWalkerFactories
     public static IReadOnlyList<IHeapWalkerFactory> All { get; } =
     [
         // One line per allocator: Nt (Heaps/Nt), Segment (Heaps/Segment), Wine (Heaps/Wine).
+        // Wine first: its heap carries the NT heap's 0xffeeffee signature too, and only Wine's check also asks for its "HEAP" magic.
+        new Wine.WineHeapWalkerFactory(),
     ];
 }
