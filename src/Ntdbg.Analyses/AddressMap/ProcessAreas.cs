@@ -49,7 +49,7 @@ internal sealed class ProcessAreas(AddressMapInput input, List<string> notes)
         }
         Peb ??= input.Heaps?.Peb;
         if (Peb is { } peb) claims.Add(new AddressClaim(peb & ~0xFFFUL, (peb & ~0xFFFUL) + 0x1000, AddressUsage.Peb, null));
-        else notes.Add("the PEB is not known (no thread's TEB is in the dump)");
+        else if (input.Heaps == null) notes.Add("the PEB is not known (no thread's TEB is in the dump)"); // else HeapFinder has said so
         claims.Add(new AddressClaim(SharedUserData, SharedUserData + 0x1000, AddressUsage.Other, new AddressOwner(Area: "KUSER_SHARED_DATA")));
 
         if (input.Heaps is { } heaps)

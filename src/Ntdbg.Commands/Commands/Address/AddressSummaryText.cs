@@ -45,7 +45,7 @@ public sealed class AddressSummaryText : Rendering.Text.TextRenderer<AddressSumm
 
     public static string Row(AddressSummaryRow r, int pointerSize) =>
         $"{Head(r.Name, r.RegionCount.ToString(System.Globalization.CultureInfo.InvariantCulture), 43)}" +
-        $"{ShortHex(r.TotalSize, pointerSize),18} {Units(r.TotalSize)}{Percent(r.PercentOfBusy, 8)}{Percent(r.PercentOfTotal, 9)}";
+        $"{ShortHex(r.TotalSize, pointerSize),18} {Units(r.TotalSize)}{Percent(r.PercentOfBusy, 8)}{Percent(r.PercentOfTotal, 9)}".TrimEnd();
 
     /// <summary>The name, then the value right-aligned so the pair fills <paramref name="width"/> columns (one space at least).</summary>
     private static string Head(string name, string value, int width) => name + value.PadLeft(Math.Max(value.Length + 1, width - name.Length));
