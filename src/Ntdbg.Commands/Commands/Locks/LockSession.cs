@@ -5,12 +5,6 @@ using Ntdbg.Stacks.Unwind;
 
 namespace Ntdbg.Commands.Commands.Locks;
 
-/// <summary>A thread's stack as `kn` shows it, or why it has none.</summary>
-public sealed record ThreadStack(uint ThreadId, int Index, string? Name, StackResult? Stack, string? Missing);
-
-/// <summary>One critical section as `!cs` and `!locks` show it: the section, its owner's debugger index and name, and the threads the stacks show waiting for it.</summary>
-public sealed record LockedSectionView(CriticalSectionInfo Section, int? OwnerIndex, string? OwnerName, IReadOnlyList<LockWait> Waiters);
-
 /// <summary>What `!cs` and `!locks` share: running the lock analysis over the session's process, and the stacks they print.</summary>
 internal static class LockSession
 {

@@ -27,8 +27,3 @@ public sealed class LocksCommand : ICommand
         return new LocksResult(s.PointerSize, verbose, views, report.CriticalSections.Count, report.Waits, report.Cycles, stacks, report.ListSource, report.Notes);
     }
 }
-
-/// <summary>`!locks`: the sections shown, how many were scanned, the blocked threads, the deadlock cycles and their threads' stacks, and notes.</summary>
-public sealed record LocksResult(int PointerSize, bool Verbose, IReadOnlyList<LockedSectionView> Sections, int Scanned,
-    IReadOnlyList<LockWait> Waits, IReadOnlyList<DeadlockCycle> Cycles, IReadOnlyList<ThreadStack> Stacks, string? ListSource,
-    IReadOnlyList<string> Notes);
