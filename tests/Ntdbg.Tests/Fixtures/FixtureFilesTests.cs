@@ -247,6 +247,8 @@ public sealed class FixtureFilesTests
     public static TheoryData<string> CommittedDumps => new()
     {
         "crash-x64", "crash-x86", "useheap-x64-private", "useheap-x86-private", "deadlock-x64-private", "deadlock-x86-private",
+        "blobleak-x64-private", "blobleak-x86-private", "manyheaps-x64-private", "manyheaps-x86-private",
+        "deadlock3-x64-private", "deadlock3-x86-private",
     };
 
     [FixtureToolTheory("winedump"), MemberData(nameof(CommittedDumps))]

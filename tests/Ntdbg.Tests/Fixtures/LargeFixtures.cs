@@ -11,7 +11,11 @@ namespace Ntdbg.Tests.Fixtures;
 /// </summary>
 public static class LargeFixtures
 {
-    public static readonly string[] Names = ["useheap-x64", "useheap-x86", "deadlock-x64", "deadlock-x86"];
+    public static readonly string[] Names =
+    [
+        "useheap-x64", "useheap-x86", "deadlock-x64", "deadlock-x86",
+        "blobleak-x64", "blobleak-x86", "manyheaps-x64", "manyheaps-x86", "deadlock3-x64", "deadlock3-x86",
+    ];
 
     public static string PathOf(string name) => TestData.Repo($"fixtures/out-large/{name}.dmp");
 

@@ -26,6 +26,12 @@ public sealed class WinedumpComparisonTests
     [ToolFact("winedump", needsSharedData: false)] public void Fixture_useheap_x86() => CompareFile(FixtureFiles.PrivateDump("useheap-x86"));
     [ToolFact("winedump", needsSharedData: false)] public void Fixture_deadlock_x64() => CompareFile(FixtureFiles.PrivateDump("deadlock-x64"));
     [ToolFact("winedump", needsSharedData: false)] public void Fixture_deadlock_x86() => CompareFile(FixtureFiles.PrivateDump("deadlock-x86"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_blobleak_x64() => CompareFile(FixtureFiles.PrivateDump("blobleak-x64"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_blobleak_x86() => CompareFile(FixtureFiles.PrivateDump("blobleak-x86"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_manyheaps_x64() => CompareFile(FixtureFiles.PrivateDump("manyheaps-x64"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_manyheaps_x86() => CompareFile(FixtureFiles.PrivateDump("manyheaps-x86"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_deadlock3_x64() => CompareFile(FixtureFiles.PrivateDump("deadlock3-x64"));
+    [ToolFact("winedump", needsSharedData: false)] public void Fixture_deadlock3_x86() => CompareFile(FixtureFiles.PrivateDump("deadlock3-x86"));
 
     private static void Compare(string relative) => CompareFile(TestData.Shared(relative));
 
