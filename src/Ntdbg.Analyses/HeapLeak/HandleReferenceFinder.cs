@@ -31,9 +31,14 @@ public static class HandleReferenceFinder
         return hits.Select(h => Classify(input, h, heapRanges)).ToList();
     }
 
+    /// <summary>
+    /// The global that owns the heap: in a module outside the system, a symbol that starts exactly there
+    /// (`useheap!Blob::m_Heap`) before one inside a bigger object (`app!table+0x58`), before an unnamed hit.
+    /// </summary>
     public static HandleReference? Owner(IReadOnlyList<HandleReference> references) =>
-        references.FirstOrDefault(r => r.Kind == HandleReferenceKind.ModuleData && r.Module != null && !IsSystemName(r.Module) && r.Symbol != null)
-        ?? references.FirstOrDefault(r => r.Kind == HandleReferenceKind.ModuleData && r.Module != null && !IsSystemName(r.Module));
+        references.Where(r => r.Kind == HandleReferenceKind.ModuleData && r.Module != null && !IsSystemName(r.Module))
+            .OrderBy(r => r.Symbol == null ? 2 : r.Symbol.Contains('+') ? 1 : 0)
+            .FirstOrDefault();
 
     private static bool IsSystemName(string module) => SystemModules.Contains(module);
 

@@ -30,6 +30,8 @@ public sealed record HeapLeakFigures(
     ulong BusyBytes,
     long UnreferencedBlocks,
     ulong UnreferencedBytes,
+    /// <summary>Unreferenced bytes in sizes lost <see cref="HeapLeakTriage.RepeatedClassBlocks"/> or more times: the leak signature.</summary>
+    ulong RepeatedUnreferencedBytes,
     IReadOnlyList<HeapSizeClass> TopSizeClasses,
     IReadOnlyList<ulong> SampleUnreferenced);
 

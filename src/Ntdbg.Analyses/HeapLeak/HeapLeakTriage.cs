@@ -54,12 +54,15 @@ public static class HeapLeakTriage
                 .Select(g => new HeapSizeClass(g.Key, g.Count(), g.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize), g.Count(Lost)))
                 .OrderByDescending(c => c.TotalBytes).ThenBy(c => c.UserSize).Take(topSizeClasses).ToList();
             var lost = mine.Where(Lost).ToList();
+            ulong repeated = lost.GroupBy(i => busy[i].Block.UserSize).Where(g => g.Count() >= RepeatedClassBlocks)
+                .Aggregate(0UL, (s, g) => s + g.Aggregate(0UL, (t, i) => t + busy[i].Block.UserSize));
             figures.Add(new HeapLeakFigures(
                 summaries[h],
                 mine.Count,
                 mine.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize),
                 lost.Count,
                 lost.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize),
+                repeated,
                 classes,
                 lost.Take(5).Select(i => busy[i].Block.UserAddress).ToList()));
         }
@@ -77,15 +80,27 @@ public static class HeapLeakTriage
             references, owner, reach.BytesScanned, NextSteps(suspect, owner, input.PointerSize), notes);
     }
 
+    /// <summary>
+    /// A leak leaves many lost blocks of the same size (one code path allocating again and again). Lost
+    /// blocks of a size seen fewer than this many times are weaker evidence: their pointers may sit in
+    /// memory the dump lacks (a system DLL's globals in a private-memory dump), so they count only when
+    /// no heap has repeated lost blocks.
+    /// </summary>
+    public const int RepeatedClassBlocks = 8;
+
     private static (HeapLeakFigures?, string) PickSuspect(IReadOnlyList<HeapLeakFigures> heaps, int pointerSize)
     {
         if (heaps.Count == 0) return (null, "no heap could be read");
-        var lost = heaps.MaxBy(h => h.UnreferencedBytes)!;
+        var repeated = heaps.MaxBy(h => h.RepeatedUnreferencedBytes)!;
+        var lost = repeated.RepeatedUnreferencedBytes >= MinimumLeakBytes ? repeated : heaps.MaxBy(h => h.UnreferencedBytes)!;
         if (lost.UnreferencedBytes >= MinimumLeakBytes)
         {
             string biggest = ReferenceEquals(lost, heaps[0]) ? "it is also the biggest heap" :
                 $"the biggest heap, {Hex(heaps[0].Summary.Address, pointerSize)} ({Kb(heaps[0].Summary.CommittedBytes)} committed), has {Kb(heaps[0].UnreferencedBytes)} unreferenced";
-            return (lost, $"{lost.UnreferencedBlocks.ToString("N0", CultureInfo.InvariantCulture)} busy blocks ({Kb(lost.UnreferencedBytes)}) that nothing in the dump points to any more; {biggest}");
+            string how = ReferenceEquals(lost, repeated) && repeated.RepeatedUnreferencedBytes >= MinimumLeakBytes
+                ? $"{Kb(lost.RepeatedUnreferencedBytes)} of them in sizes lost {RepeatedClassBlocks} or more times"
+                : $"no heap loses {RepeatedClassBlocks} or more blocks of one size, so this is the most bytes lost";
+            return (lost, $"{lost.UnreferencedBlocks.ToString("N0", CultureInfo.InvariantCulture)} busy blocks ({Kb(lost.UnreferencedBytes)}) that nothing in the dump points to any more, {how}; {biggest}");
         }
         return (heaps[0], $"no heap holds {Kb(MinimumLeakBytes)} or more in unreferenced blocks (a leak that keeps its pointers, such as a growing list, looks like use): the biggest heap by committed bytes is examined");
     }
