@@ -17,10 +17,12 @@ public static class TriageCommand
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         if (args.Length > 0 && args[0] == "pool") return TriagePoolCommand.Run(args, output, error);
+        if (args.Length > 0 && args[0] == "leak") return TriageLeakCommand.Run(args, output, error);
         if (args.Length < 2 || args[0] != "crash")
         {
             error.WriteLine(Usage);
             error.WriteLine(TriagePoolCommand.Usage);
+            error.WriteLine(TriageLeakCommand.Usage);
             return 2;
         }
         string dump = args[1];
