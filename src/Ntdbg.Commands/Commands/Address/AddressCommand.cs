@@ -1,5 +1,6 @@
 using Ntdbg.Analyses.AddressMap;
 using Ntdbg.Analyses.Heaps;
+using Ntdbg.Commands.Commands.Heap;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Model;
@@ -34,12 +35,6 @@ public sealed class AddressCommand : ICommand
     }
 
     /// <summary>The map of the session's process: its heaps found through the PEB (and by signature at private allocations) with ntdll's heap types, where symbols have them.</summary>
-    public static AddressMap BuildMap(DebugSession s, IUserTarget user)
-    {
-        var heapContext = new HeapReadContext(s.Memory, s.PointerSize,
-            name => s.SymbolTable.FindType("ntdll!" + name)?.Type as UdtType);
-        var heaps = HeapFinder.Find(heapContext, user.Threads.Select(t => t.Teb));
-        heaps = HeapProbe.WithUnlistedHeaps(heaps, heapContext, user.MemoryRegions, HeapWalkerFactories.All);
-        return AddressMapBuilder.Build(AddressMapInput.From(user, heaps, s.Modules.All));
-    }
+    public static AddressMap BuildMap(DebugSession s, IUserTarget user) =>
+        AddressMapBuilder.Build(AddressMapInput.From(user, HeapProcess.Find(s), s.Modules.All));
 }

@@ -1,14 +1,18 @@
+using Ntdbg.Analyses.AddressMap;
 using Ntdbg.Analyses.Heaps;
 using Ntdbg.Commands.Session;
 using Ntdbg.Symbols.Model;
+using Ntdbg.Targets;
 
 namespace Ntdbg.Commands.Commands.Heap;
 
 /// <summary>
-/// The process's heaps for the `!heap` forms: memory, pointer size and the heap types from ntdll's
-/// symbols first, then the kernel's (which carry the same Rtl heap), found from the threads' TEBs.
+/// The process's heaps for `!heap`, `!address` and `ntdbg triage leak` alike: memory, pointer size and
+/// the heap types from ntdll's symbols first, then the kernel's (which carry the same Rtl heap), found
+/// from the threads' TEBs (the PEB's list, Wine's own heap ring) and, where the memory-info stream
+/// shows private allocations no list names, by the walkers' signatures there.
 /// </summary>
-internal static class HeapProcess
+public static class HeapProcess
 {
     public static HeapReadContext Context(DebugSession session) =>
         new(session.Memory, session.PointerSize, name => FindType(session, name));
@@ -18,7 +22,11 @@ internal static class HeapProcess
         var threads = session.Target.Threads;
         if (threads.Count == 0)
             return new HeapList(null, null, [], ["the dump has no threads, so no TEB leads to the PEB and its heap list"]);
-        return HeapFinder.Find(Context(session), threads.Select(t => t.Teb));
+        var context = Context(session);
+        var heaps = HeapFinder.Find(context, threads.Select(t => t.Teb));
+        return session.Target is IUserTarget user
+            ? HeapProbe.WithUnlistedHeaps(heaps, context, user.MemoryRegions, HeapWalkerFactories.All)
+            : heaps;
     }
 
     /// <summary>The heap with this handle, or null with the reason added to <paramref name="notes"/>.</summary>

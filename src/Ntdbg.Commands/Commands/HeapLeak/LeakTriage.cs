@@ -1,7 +1,7 @@
 using Ntdbg.Analyses.HeapLeak;
 using Ntdbg.Analyses.Heaps;
+using Ntdbg.Commands.Commands.Heap;
 using Ntdbg.Commands.Session;
-using Ntdbg.Symbols.Model;
 
 namespace Ntdbg.Commands.Commands.HeapLeak;
 
@@ -15,8 +15,7 @@ public static class LeakTriage
     public static HeapLeakReport Run(DebugSession session, int topSizeClasses = 5)
     {
         var target = session.Target;
-        var context = new HeapReadContext(session.Memory, session.PointerSize, name => FindHeapType(session, name));
-        var heaps = HeapFinder.Find(context, target.Threads.Select(t => t.Teb));
+        var heaps = HeapProcess.Find(session);
         var modules = session.Modules.ByBase.Select(m => new ModuleRange(m.Name, m.Base, m.End)).ToList();
         var stacks = target.Threads.Where(t => t.StackSize > 0)
             .Select(t => new StackRange(t.ThreadId, t.StackStart, t.StackStart + t.StackSize)).ToList();
@@ -26,8 +25,4 @@ public static class LeakTriage
             a => session.SymbolTable.FormatAddress(a), usage, usageNotes);
         return HeapLeakTriage.Run(input, topSizeClasses);
     }
-
-    /// <summary>ntdll's heap types when its symbols have them, else any module's (the kernel carries the same Rtl heap).</summary>
-    public static UdtType? FindHeapType(DebugSession session, string name) =>
-        (session.SymbolTable.FindType("ntdll!" + name) ?? session.SymbolTable.FindType(name))?.Type as UdtType;
 }
