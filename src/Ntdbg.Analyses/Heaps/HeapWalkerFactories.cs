@@ -6,5 +6,6 @@ public static class HeapWalkerFactories
     public static IReadOnlyList<IHeapWalkerFactory> All { get; } =
     [
         // One line per allocator: Nt (Heaps/Nt), Segment (Heaps/Segment), Wine (Heaps/Wine).
+        new Nt.NtHeapWalkerFactory(),
     ];
 }
