@@ -48,6 +48,18 @@ public sealed class HeapTypeFields(Func<string, UdtType?> findType)
         return current?.Size ?? 0;
     }
 
+    /// <summary>A bitfield's byte offset, first bit and width; null when absent or not a bitfield.</summary>
+    public static (ulong Offset, int Position, int Length)? Bits(UdtType? type, string path)
+    {
+        int dot = path.LastIndexOf('.');
+        ulong outer = dot < 0 ? 0 : Optional(type, path[..dot]) ?? ulong.MaxValue;
+        DbgType? owner = type;
+        if (dot >= 0)
+            foreach (string name in path[..dot].Split('.')) owner = (owner as UdtType)?.GetField(name)?.Type;
+        if (outer == ulong.MaxValue || owner is not UdtType udt || udt.GetField(path[(dot + 1)..]) is not { IsBitfield: true } field) return null;
+        return (outer + field.Offset, field.BitPosition, field.BitLength);
+    }
+
     private ulong Record(UdtType? type, string path)
     {
         if (type != null) Missing.Add($"{type.Name}.{path}");

@@ -7,5 +7,6 @@ public static class HeapWalkerFactories
     [
         // One line per allocator: Nt (Heaps/Nt), Segment (Heaps/Segment), Wine (Heaps/Wine).
         new Nt.NtHeapWalkerFactory(),
+        new Segment.SegmentHeapWalkerFactory(),
     ];
 }
