@@ -8,5 +8,7 @@ public static class HeapWalkerFactories
         // One line per allocator: Nt (Heaps/Nt), Segment (Heaps/Segment), Wine (Heaps/Wine).
         // Wine first: its heap carries the NT heap's 0xffeeffee signature too, and only Wine's check also asks for its "HEAP" magic.
         new Wine.WineHeapWalkerFactory(),
+        new Nt.NtHeapWalkerFactory(),
+        new Segment.SegmentHeapWalkerFactory(),
     ];
 }

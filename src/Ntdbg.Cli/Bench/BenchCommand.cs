@@ -28,6 +28,7 @@ public static class BenchCommand
         if (args.Length > 0 && args[0] == "pool") return PoolBenchCommand.Run(args[1..], output);
         if (args.Length > 0 && args[0] == "findtag") return FindTagBenchCommand.Run(args[1..], output);
         if (args.Length > 0 && args[0] == "perflog") return PerfLogBenchCommand.Run(args[1..], output);
+        if (args.Length > 0 && args[0] == "heap") return HeapBenchCommand.Run(args[1..], output);
         if (args.Length == 0 || args[0] != "search")
         {
             output.WriteLine("usage: ntdbg bench search [--size-mb N] [--runs N] [--no-check]");
@@ -36,6 +37,7 @@ public static class BenchCommand
             output.WriteLine("       ntdbg bench kernel --dump path [-y IsfFolder] [--runs N] [--translations N] [--processes N] [--no-check]");
             output.WriteLine("       ntdbg bench pool --dump path [-y IsfFolder] [--runs N] [--tags N] [--no-check]");
             output.WriteLine("       ntdbg bench perflog [--size-mb N] [--counters N] [--runs N] [--no-check]");
+            output.WriteLine("       ntdbg bench heap [-y IsfFolder] [--allocations N] [--runs N] [--no-check]");
             return 2;
         }
         long sizeMb = 1024;
