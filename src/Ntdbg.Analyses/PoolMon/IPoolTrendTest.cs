@@ -31,5 +31,6 @@ public interface IPoolTrendTest
     /// <param name="x">Hours (or snapshot numbers) since the first point, increasing.</param>
     /// <param name="y">Bytes at each point.</param>
     /// <param name="minGrowth">Growth over the whole series below which nothing is called a leak (bytes).</param>
-    PoolTrendFit Test(IReadOnlyList<double> x, IReadOnlyList<double> y, double minGrowth);
+    /// <param name="resets">Point indices that start a new boot (counters reset): each boot is tested on its own.</param>
+    PoolTrendFit Test(IReadOnlyList<double> x, IReadOnlyList<double> y, double minGrowth, IReadOnlyList<int> resets);
 }

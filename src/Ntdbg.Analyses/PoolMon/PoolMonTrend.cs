@@ -24,25 +24,31 @@ public static class PoolMonTrend
         var snaps = series.Snapshots;
         if (snaps.Count == 0) throw new ArgumentException("no poolmon snapshot in the input");
         var notes = new List<string> { OrderNote(series) };
+        notes.AddRange(series.Notes);
         var resets = FindResets(snaps);
-        int from = resets.Count > 0 ? resets[^1] : 0;
         if (resets.Count > 0)
-            notes.Add($"counters reset (most tags' Allocs fell) before snapshot(s) {string.Join(", ", resets.Select(r => r + 1))}: the machine restarted; trends use snapshots {from + 1}..{snaps.Count}");
-        int count = snaps.Count - from;
+            notes.Add($"counters reset (most tags' Allocs fell) before snapshot(s) {string.Join(", ", resets.Select(r => r + 1))}: the machine restarted; each boot's snapshots are tested separately");
+        int count = snaps.Count;
         bool growth = count >= 2;
         string unit = series.Hours != null ? "hour" : "snapshot";
         if (!growth)
             notes.Add("one snapshot cannot show growth: tags are ranked by Bytes as poolmon -b sorts them (the largest user is only the usual suspect); collect a series, e.g. poolmon -b -n poolmonlogN.txt every 30 minutes");
         if (tags == null) notes.Add("no pooltag.txt (give --pooltag or set NTDBG_POOLTAG): tags are not described");
 
-        var x = Enumerable.Range(from, count).Select(i => series.Hours?[i] ?? i - from).ToList();
+        var x = Enumerable.Range(0, count).Select(i => series.Hours?[i] ?? series.Steps?[i] ?? i).ToList();
+        var boots = new List<int> { 0 };
+        boots.AddRange(resets);
         var trends = new List<PoolMonTagTrend>();
-        foreach (var (key, points) in Collect(snaps, from))
+        foreach (var (key, points) in Collect(snaps))
         {
             var xs = points.Select(p => x[p.Index]).ToList();
             var bytes = points.Select(p => (double)p.Row.Bytes).ToList();
-            var fit = growth ? test.Test(xs, bytes, options.MinGrowthBytes) : new PoolTrendFit(0, PoolLeakVerdict.NotApplicable, "one snapshot");
-            double diffSlope = growth && points.Count >= 2 ? TheilSen.Fit(xs, points.Select(p => (double)p.Row.Diff).ToList()).Slope : 0;
+            // The tag's first point in each boot after the first starts a segment.
+            var tagResets = Enumerable.Range(1, points.Count - 1).Where(k => Boot(boots, points[k].Index) != Boot(boots, points[k - 1].Index)).ToList();
+            var fit = growth ? test.Test(xs, bytes, options.MinGrowthBytes, tagResets) : new PoolTrendFit(0, PoolLeakVerdict.NotApplicable, "one snapshot");
+            int lastBoot = tagResets.Count > 0 ? tagResets[^1] : 0;
+            var inLastBoot = points.Skip(lastBoot).ToList();
+            double diffSlope = growth && inLastBoot.Count >= 2 ? TheilSen.Fit(inLastBoot.Select(p => x[p.Index]).ToList(), inLastBoot.Select(p => (double)p.Row.Diff).ToList()).Slope : 0;
             var first = points[0].Row;
             var last = points[^1].Row;
             trends.Add(new PoolMonTagTrend(0, key.Tag, key.Type, last.TypeText, points.Count, first.Bytes, last.Bytes, points.Max(p => p.Row.Bytes),
@@ -60,7 +66,15 @@ public static class PoolMonTrend
         var next = suspect == null ? [] : new List<string> { $"ntdbg pool findtag {Quote(suspect.Tag)} --dir <folder with the machine's drivers, e.g. a copy of C:\\Windows\\System32\\drivers>" };
         if (growth && suspect == null) notes.Add("no tag passes the leak test");
         var infos = snaps.Select(s => new PoolMonSnapshotInfo(s.Source, s.Line, s.Timestamp, s.Rows.Count, s.Header?.PoolNonPagedKb, s.Header?.PoolPagedKb)).ToList();
-        return new PoolMonTrendResult(infos, series.OrderedBy, unit, growth, from, resets, trends.Count, ranked, poolTagFile, notes, next);
+        return new PoolMonTrendResult(infos, series.OrderedBy, unit, growth, resets, trends.Count, ranked, poolTagFile, notes, next);
+    }
+
+    /// <summary>The boot (0-based) snapshot <paramref name="index"/> belongs to, given each boot's first snapshot.</summary>
+    private static int Boot(List<int> boots, int index)
+    {
+        int b = 0;
+        while (b + 1 < boots.Count && boots[b + 1] <= index) b++;
+        return b;
     }
 
     /// <summary>JSON has no NaN, and a slope over identical times is no growth.</summary>
@@ -81,10 +95,10 @@ public static class PoolMonTrend
     private readonly record struct Point(int Index, PoolMonRow Row);
 
     /// <summary>Each tag's rows in series order; a tag missing from a snapshot has no point there (not zero).</summary>
-    private static Dictionary<Key, List<Point>> Collect(IReadOnlyList<PoolMonSnapshot> snaps, int from)
+    private static Dictionary<Key, List<Point>> Collect(IReadOnlyList<PoolMonSnapshot> snaps)
     {
         var byTag = new Dictionary<Key, List<Point>>();
-        for (int i = from; i < snaps.Count; i++)
+        for (int i = 0; i < snaps.Count; i++)
         {
             var seen = new HashSet<Key>();
             foreach (var row in snaps[i].Rows)
@@ -92,7 +106,7 @@ public static class PoolMonTrend
                 var key = new Key(row.Tag, row.Type, row.Type == PoolMonPoolType.Other ? row.TypeText : "");
                 if (!seen.Add(key)) continue; // poolmon lists a tag once per pool; a repeat is a paste error
                 if (!byTag.TryGetValue(key, out var list)) byTag[key] = list = [];
-                list.Add(new Point(i - from, row));
+                list.Add(new Point(i, row));
             }
         }
         return byTag;

@@ -7,8 +7,7 @@ namespace Ntdbg.Analyses.PoolMon;
 /// first), or by bytes when there is one snapshot and growth cannot be measured.
 /// </summary>
 /// <param name="RateUnit">"hour" when the snapshots' times are known, else "snapshot".</param>
-/// <param name="AnalyzedFrom">Index of the first snapshot analyzed: after the last counter reset (reboot), else 0.</param>
-/// <param name="Resets">Snapshot indices where most tags' Allocs fell: the machine restarted before that snapshot.</param>
+/// <param name="Resets">Snapshot indices where most tags' Allocs fell: the machine restarted before that snapshot; each boot is tested on its own (leak in one boot, stable in another: leak).</param>
 /// <param name="Notes">Sentences the reader needs: ordering used, one-snapshot limits, resets, pooltag.txt missing.</param>
 /// <param name="NextSteps">Commands to run next (the driver behind the top tag: `ntdbg pool findtag`).</param>
 public sealed record PoolMonTrendResult(
@@ -16,7 +15,6 @@ public sealed record PoolMonTrendResult(
     PoolMonSeriesOrder OrderedBy,
     string RateUnit,
     bool CanShowGrowth,
-    int AnalyzedFrom,
     IReadOnlyList<int> Resets,
     int TagCount,
     IReadOnlyList<PoolMonTagTrend> Tags,

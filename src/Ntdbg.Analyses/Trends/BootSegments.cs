@@ -5,12 +5,14 @@ namespace Ntdbg.Analyses.Trends;
 /// as a leak per boot rather than as "rises and falls". A reset is a drop where the counter falls to
 /// near zero (below a tenth of the previous value), or a clear drop right after the time axis jumps
 /// (the collector stopped: a reboot gap). A drop across NaN samples with continuous timestamps is
-/// not a reset — blank values are missing samples, not a reboot.
+/// not a reset — blank values are missing samples, not a reboot. Resets known from elsewhere
+/// (poolmon's Allocs restarting) split the series whatever its values do.
 /// </summary>
 public static class BootSegments
 {
-    public static IReadOnlyList<(int Start, int End)> Split(IReadOnlyList<double> values, TimeAxisResult axis, double noise)
+    public static IReadOnlyList<(int Start, int End)> Split(IReadOnlyList<double> values, TimeAxisResult axis, double noise, IReadOnlyList<int>? knownResets = null)
     {
+        var known = knownResets is { Count: > 0 } ? new HashSet<int>(knownResets) : null;
         var segments = new List<(int, int)>();
         int start = 0;
         int previous = -1;
@@ -18,6 +20,12 @@ public static class BootSegments
         for (int i = 0; i < values.Count; i++)
         {
             jumped |= axis.GapBefore[i];
+            if (known != null && known.Contains(i) && i > start)
+            {
+                segments.Add((start, i));
+                start = i;
+                previous = -1;
+            }
             double v = values[i];
             if (!double.IsFinite(v)) continue;
             if (previous >= 0 && v < values[previous])

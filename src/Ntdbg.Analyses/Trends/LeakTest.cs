@@ -21,7 +21,7 @@ public static class LeakTest
         if (timestamps.Count != values.Count) throw new ArgumentException("timestamps and values differ in length");
         var axis = TimeAxis.Build(timestamps);
         double noise = BootSegments.NoiseScale(values);
-        var bounds = BootSegments.Split(values, axis, noise);
+        var bounds = BootSegments.Split(values, axis, noise, options.KnownResets);
         var segments = bounds.Select(b => Segment(timestamps, values, axis, b.Start, b.End, options)).ToList();
         var correlations = options.Load
             .Where(l => l.Values.Count == values.Count)

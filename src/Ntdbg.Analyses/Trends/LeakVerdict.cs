@@ -27,6 +27,12 @@ public sealed record LeakTestOptions
     public double? Maximum { get; init; }
 
     public IReadOnlyList<LoadSeries> Load { get; init; } = [];
+
+    /// <summary>
+    /// Sample indices known to start a new boot from other evidence than the values (poolmon's
+    /// Allocs restarting small): the series is split there too, like at a reset it shows itself.
+    /// </summary>
+    public IReadOnlyList<int> KnownResets { get; init; } = [];
 }
 
 /// <summary>The test on one boot segment (samples [Start, End) of the log).</summary>

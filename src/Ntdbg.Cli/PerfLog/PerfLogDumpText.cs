@@ -15,6 +15,7 @@ public static class PerfLogDumpText
         output.WriteLine($"Log:       {log.Source}");
         output.WriteLine($"Machine:   {string.Join(", ", log.Machines.DefaultIfEmpty("(none named)"))}");
         output.WriteLine($"Time zone: {log.TimeZone ?? "(not recorded)"}" + (log.TimeZoneBias is int b ? $" (bias {b} minutes)" : ""));
+        output.WriteLine($"Zone:      {WindowsTimeZones.Resolve(log.TimeZone, log.TimeZoneBias, log.Timestamps.Count > 0 ? log.Timestamps[0] : null).How}");
         output.WriteLine($"Samples:   {log.Timestamps.Count}" + (log.Timestamps.Count > 0 ? $" ({Stamp(log.Timestamps[0])} .. {Stamp(log.Timestamps[^1])})" : ""));
         output.WriteLine($"Counters:  {log.Series.Count}");
         foreach (var s in log.Series) output.WriteLine($"  {s.Path}");

@@ -20,13 +20,25 @@ public sealed record PoolMonSynthRow(string Tag, string Type, long Allocs, long 
     public long PerAlloc => Diff == 0 ? 0 : Bytes / Diff;
 }
 
-/// <summary>One generated snapshot: its time, header values (KB) and rows sorted by Bytes as poolmon -b does.</summary>
-public sealed record PoolMonSynthSnapshot(DateTime Time, long MemoryKb, long AvailKb, long PageFaults, long CommitKb, long PoolNonPagedKb, long PoolPagedKb,
+/// <summary>
+/// One generated snapshot: its number in the series as collected (1-based; missing snapshots leave
+/// holes), its time as the machine's clock printed it, header values (KB) and rows sorted by Bytes as poolmon -b does.
+/// </summary>
+public sealed record PoolMonSynthSnapshot(int Number, DateTime Time, long MemoryKb, long AvailKb, long PageFaults, long CommitKb, long PoolNonPagedKb, long PoolPagedKb,
     IReadOnlyList<PoolMonSynthRow> Rows, IReadOnlyList<long> AllocsDelta, IReadOnlyList<long> FreesDelta, IReadOnlyList<long> BytesDelta);
 
-/// <summary>The recorded truth of a series: which tag leaks (none: null) and how fast, and which tags follow load.</summary>
+/// <summary>
+/// The recorded truth of a series: which tag leaks (none: null) and how fast, which tags follow
+/// load, and the modifiers applied: reboots (before these 1-based snapshot numbers), missing
+/// snapshots (numbers never written) and clock shifts (from this number on the printed clock is off by Hours).
+/// </summary>
 public sealed record PoolMonSeriesTruth(string? LeakTag, string? LeakType, double LeakBytesPerHour, long LeakAllocSize,
-    IReadOnlyList<(string Tag, string Type)> LoadTags, double IntervalHours, int Snapshots);
+    IReadOnlyList<(string Tag, string Type)> LoadTags, double IntervalHours, int Snapshots)
+{
+    public IReadOnlyList<int> RebootBefore { get; init; } = [];
+    public IReadOnlyList<int> Missing { get; init; } = [];
+    public IReadOnlyList<(int From, double Hours)> ClockShifts { get; init; } = [];
+}
 
 /// <summary>A generated series and its truth.</summary>
 public sealed record PoolMonSynthSeries(PoolMonSeriesTruth Truth, IReadOnlyList<PoolMonSynthSnapshot> Snapshots);
@@ -48,6 +60,15 @@ public sealed record PoolMonSynthOptions
     public long LeakAllocSize { get; init; } = 1024;
     public double Noise { get; init; } = 0.02;
     public DateTime Start { get; init; } = new(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The machine restarts just before these 1-based snapshot numbers: Allocs and Frees count again from small totals, the leak starts over.</summary>
+    public IReadOnlyList<int> RebootBefore { get; init; } = [];
+
+    /// <summary>Snapshot numbers (1-based) that were never collected: no file, no text.</summary>
+    public IReadOnlyList<int> Missing { get; init; } = [];
+
+    /// <summary>From snapshot number From on, the printed clock is moved by Hours (DST, a clock set by hand); real time goes on.</summary>
+    public IReadOnlyList<(int From, double Hours)> ClockShifts { get; init; } = [];
 }
 
 /// <summary>
@@ -100,15 +121,27 @@ public static class PoolMonSeriesGenerator
 
         var snapshots = new List<PoolMonSynthSnapshot>();
         long faults = rng.NextInt64(1_000_000, 900_000_000);
+        double bootTime = 0;
         for (int s = 0; s < o.Snapshots; s++)
         {
             double t = s * o.IntervalHours;
+            if (o.RebootBefore.Contains(s + 1))
+            {
+                // A restart: the kernel's counters start again; what leaked is gone and leaks anew.
+                bootTime = t;
+                foreach (var m in models)
+                {
+                    m.Allocs = rng.Next(100, 5_000);
+                    m.Frees = m.Allocs;
+                }
+                faults = rng.Next(10_000, 100_000);
+            }
             var rows = new List<(PoolMonSynthRow Row, long DA, long DF, long DB)>();
             foreach (var m in models)
             {
                 double level = m.Kind switch
                 {
-                    PoolMonTagKind.Leak => m.Base + o.LeakBytesPerHour * t / m.Size,
+                    PoolMonTagKind.Leak => m.Base + o.LeakBytesPerHour * (t - bootTime) / m.Size,
                     PoolMonTagKind.Load => m.Base + m.Amplitude * (1 + Math.Sin(2 * Math.PI * t / m.Period + m.Phase)) / 2,
                     _ => m.Base,
                 };
@@ -126,11 +159,18 @@ public static class PoolMonSeriesGenerator
             long nonp = rows.Where(r => r.Row.Type == "Nonp").Sum(r => r.Row.Bytes) / 1024 + 200_000;
             long paged = rows.Where(r => r.Row.Type == "Paged").Sum(r => r.Row.Bytes) / 1024 + 300_000;
             faults += rng.Next(0, 100_000);
-            snapshots.Add(new PoolMonSynthSnapshot(o.Start.AddHours(t), 16_468_560, 12_072_536 - nonp / 4, faults, 4_100_436 + nonp + paged, nonp, paged,
+            if (o.Missing.Contains(s + 1)) continue; // the machine went on; nobody wrote it down
+            double shift = o.ClockShifts.Where(c => c.From <= s + 1).Sum(c => c.Hours);
+            snapshots.Add(new PoolMonSynthSnapshot(s + 1, o.Start.AddHours(t + shift), 16_468_560, 12_072_536 - nonp / 4, faults, 4_100_436 + nonp + paged, nonp, paged,
                 rows.Select(r => r.Row).ToList(), rows.Select(r => r.DA).ToList(), rows.Select(r => r.DF).ToList(), rows.Select(r => r.DB).ToList()));
         }
         var truth = new PoolMonSeriesTruth(o.LeakTag, o.LeakTag != null ? o.LeakType : null, o.LeakTag != null ? o.LeakBytesPerHour : 0, o.LeakAllocSize,
-            models.Where(m => m.Kind == PoolMonTagKind.Load).Select(m => (m.Tag, m.Type)).ToList(), o.IntervalHours, o.Snapshots);
+            models.Where(m => m.Kind == PoolMonTagKind.Load).Select(m => (m.Tag, m.Type)).ToList(), o.IntervalHours, o.Snapshots)
+        {
+            RebootBefore = o.RebootBefore.Where(r => r > 1 && r <= o.Snapshots).Order().ToList(),
+            Missing = o.Missing.Where(m => m >= 1 && m <= o.Snapshots).Order().ToList(),
+            ClockShifts = o.ClockShifts.OrderBy(c => c.From).ToList(),
+        };
         return new PoolMonSynthSeries(truth, snapshots);
     }
 
@@ -160,7 +200,7 @@ public static class PoolMonSeriesGenerator
                 return new PoolMonSynthRow(r.Tag, r.Type, allocs, allocs - diff, diff * size);
             }).OrderByDescending(r => r.Bytes).ToList();
             var zeros = rows.Select(_ => 0L).ToList();
-            result.Add(new PoolMonSynthSnapshot(start.AddHours(s * intervalHours), 16_468_560, 12_072_536, 468_600_648, 4_100_436, 710_920, 983_564, rows, zeros, zeros, zeros));
+            result.Add(new PoolMonSynthSnapshot(s + 1, start.AddHours(s * intervalHours), 16_468_560, 12_072_536, 468_600_648, 4_100_436, 710_920, 983_564, rows, zeros, zeros, zeros));
         }
         var truth = new PoolMonSeriesTruth(leakTag, leakType, leakBytesPerHour, 0, [], intervalHours, snapshots);
         return new PoolMonSynthSeries(truth, result);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Ntdbg.Synth.PoolMon;
 
@@ -49,18 +50,40 @@ public static class PoolMonTextWriter
         return b.ToString();
     }
 
-    /// <summary>Writes one file per snapshot, poolmonlog1.txt ... poolmonlogN.txt, as the seed's procedure names them.</summary>
+    /// <summary>Writes one file per snapshot, poolmonlog1.txt ... poolmonlogN.txt, as the seed's procedure names them (a missing snapshot's number has no file).</summary>
     public static IReadOnlyList<string> WriteFiles(PoolMonSynthSeries series, string folder, PoolMonTextStyle style)
     {
         Directory.CreateDirectory(folder);
         var paths = new List<string>();
         for (int i = 0; i < series.Snapshots.Count; i++)
         {
-            string path = Path.Combine(folder, $"poolmonlog{i + 1}.txt");
+            string path = Path.Combine(folder, $"poolmonlog{series.Snapshots[i].Number}.txt");
             File.WriteAllText(path, Write(series.Snapshots[i], style));
             File.SetLastWriteTimeUtc(path, series.Snapshots[i].Time);
             paths.Add(path);
         }
         return paths;
+    }
+
+    /// <summary>The truth beside a written series (poolmon.truth.json): what leaks and how fast, load tags, reboots, missing snapshots, clock shifts.</summary>
+    public static string WriteTruth(PoolMonSeriesTruth t, string folder)
+    {
+        string path = Path.Combine(folder, "poolmon.truth.json");
+        var json = new
+        {
+            kind = "poolmon",
+            leakTag = t.LeakTag,
+            leakType = t.LeakType,
+            leakBytesPerHour = t.LeakBytesPerHour,
+            leakAllocSize = t.LeakAllocSize,
+            loadTags = t.LoadTags.Select(l => new { tag = l.Tag, type = l.Type }),
+            intervalHours = t.IntervalHours,
+            snapshots = t.Snapshots,
+            rebootBefore = t.RebootBefore,
+            missing = t.Missing,
+            clockShifts = t.ClockShifts.Select(c => new { from = c.From, hours = c.Hours }),
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
     }
 }

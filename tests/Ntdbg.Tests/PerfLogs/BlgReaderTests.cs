@@ -247,6 +247,7 @@ public class BlgReaderTests
         string text = output.ToString();
         Assert.Contains("Machine:   ZACH-PC", text);
         Assert.Contains("Time zone: Eastern Daylight Time", text);
+        Assert.Contains("Zone:      'Eastern Daylight Time' is America/New_York", text);
         Assert.Contains(@"\\ZACH-PC\Memory\Pool Nonpaged Bytes", text);
         Assert.DoesNotContain(@"\Processor(", text);
         var csv = text.Split('\n').SkipWhile(l => !l.StartsWith("\"(PDH-CSV", StringComparison.Ordinal)).Where(l => l.Length > 1).ToList();

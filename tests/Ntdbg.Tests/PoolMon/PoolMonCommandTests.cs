@@ -82,4 +82,41 @@ public sealed class PoolMonCommandTests
         }
         finally { File.Delete(file); }
     }
+
+    /// <summary>A folder with a reboot, two missing files and the clock set back an hour, the truth beside it: the leak ranks first at its rate, and each modifier is said.</summary>
+    [Fact]
+    public void FolderWithRebootGapsAndClockChange()
+    {
+        var synth = PoolMonSeriesGenerator.Generate(new PoolMonSynthOptions
+        {
+            Seed = 42,
+            Snapshots = 30,
+            LeakBytesPerHour = 3 << 20,
+            RebootBefore = [14],
+            Missing = [6, 22],
+            ClockShifts = [(18, -1.0)],
+        });
+        string folder = Directory.CreateTempSubdirectory("ntdbg-poolmon-cli-").FullName;
+        try
+        {
+            PoolMonTextWriter.WriteFiles(synth, folder, new PoolMonTextStyle { Timestamp = true });
+            string truth = PoolMonTextWriter.WriteTruth(synth.Truth, folder);
+            Assert.Contains("\"rebootBefore\"", File.ReadAllText(truth));
+            var (code, text, err) = Run("trend", folder, "--json");
+            Assert.True(code == 0, err);
+            using var json = JsonDocument.Parse(text);
+            var result = json.RootElement.GetProperty("result");
+            var top = result.GetProperty("tags")[0];
+            Assert.Equal("Leak", top.GetProperty("tag").GetString());
+            Assert.Equal("Leak", top.GetProperty("verdict").GetString());
+            Assert.InRange(top.GetProperty("bytesPerUnit").GetDouble(), 0.9 * (3 << 20), 1.1 * (3 << 20));
+            Assert.Equal([12], result.GetProperty("resets").EnumerateArray().Select(r => r.GetInt32()));
+            var (_, plain, _) = Run("trend", folder);
+            Assert.Contains("each boot's snapshots are tested separately", plain);
+            Assert.Contains("2 files missing from the numbered series poolmonlog1..30: poolmonlog6, poolmonlog22", plain);
+            Assert.Contains("clock goes back 30 min", plain);
+            Assert.Contains("(restarted before this one: a new boot)", plain);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
 }

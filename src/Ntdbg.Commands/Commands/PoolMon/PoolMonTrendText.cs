@@ -17,8 +17,8 @@ public sealed class PoolMonTrendText : Rendering.Text.TextRenderer<PoolMonTrendR
             var s = r.Snapshots[i];
             string time = s.Time is { } t ? t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " " : "";
             string pool = s.PoolNonPagedKb != null || s.PoolPagedKb != null ? $"  Pool N:{s.PoolNonPagedKb}K P:{s.PoolPagedKb}K" : "";
-            string skipped = i < r.AnalyzedFrom ? "  (before the last restart)" : "";
-            o.WriteLine($"  {i + 1,3} {time}{Path.GetFileName(s.Source)}:{s.Line} {s.Rows} rows{pool}{skipped}");
+            string restart = r.Resets.Contains(i) ? "  (restarted before this one: a new boot)" : "";
+            o.WriteLine($"  {i + 1,3} {time}{Path.GetFileName(s.Source)}:{s.Line} {s.Rows} rows{pool}{restart}");
         }
         o.WriteLine();
         if (r.CanShowGrowth)
