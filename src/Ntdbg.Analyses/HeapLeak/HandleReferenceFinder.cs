@@ -28,7 +28,8 @@ public static class HandleReferenceFinder
             }
             return true;
         });
-        return hits.Select(h => Classify(input, h, heapRanges)).ToList();
+        // Globals first (the playbook looks for "an address inside of a loaded module"), then in address order.
+        return hits.Select(h => Classify(input, h, heapRanges)).OrderBy(r => r.Kind).ThenBy(r => r.Address).ToList();
     }
 
     /// <summary>

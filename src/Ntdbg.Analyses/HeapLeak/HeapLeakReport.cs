@@ -2,8 +2,11 @@ using Ntdbg.Analyses.Heaps;
 
 namespace Ntdbg.Analyses.HeapLeak;
 
-/// <summary>One usage class of the address space (as `!address -summary` counts it).</summary>
-public sealed record MemoryUsageShare(string Usage, ulong Bytes, double ShareOfBusy);
+/// <summary>
+/// One usage class of the address space: its busy bytes as `!address -summary` counts them (reserved and
+/// committed) and, when the dump records region states, its committed bytes — what the process really uses.
+/// </summary>
+public sealed record MemoryUsageShare(string Usage, ulong Bytes, double ShareOfBusy, ulong? CommittedBytes = null, double? ShareOfCommitted = null);
 
 /// <summary>Blocks of one user size in a heap: how many, how many nothing points to any more.</summary>
 public sealed record HeapSizeClass(ulong UserSize, long Blocks, ulong TotalBytes, long Unreferenced);

@@ -75,9 +75,12 @@ public static class HeapLeakTriage
         if (suspect != null && owner == null)
             notes.Add($"no module global holds {Hex(suspect.Summary.Address, input.PointerSize)}: the heap handle may be kept in heap memory or on a stack (see the references), or the module's data is not in the dump");
 
-        string? dominant = input.Usage.Count == 0 ? null : input.Usage.MaxBy(u => u.Bytes)!.Usage;
+        // A leak shows in committed memory; reserved ranges (Wine's WoW64 reserves ~1.5 GB up front) say little.
+        string? dominant = input.Usage.Count == 0 ? null
+            : input.Usage.All(u => u.CommittedBytes != null) ? input.Usage.MaxBy(u => u.CommittedBytes)!.Usage
+            : input.Usage.MaxBy(u => u.Bytes)!.Usage;
         return new HeapLeakReport(input.DumpPath, input.PointerSize, input.Usage, dominant, figures, suspect, reason,
-            references, owner, reach.BytesScanned, NextSteps(suspect, owner, input.PointerSize), notes);
+            references, owner, reach.BytesScanned, NextSteps(suspect, owner, input.PointerSize), notes.Distinct().ToList());
     }
 
     /// <summary>
@@ -132,7 +135,9 @@ public static class HeapLeakTriage
         steps.Add($"!heap -stat -h {heap}: the size classes of the suspect heap");
         if (suspect.SampleUnreferenced.Count > 0)
             steps.Add($"dc {Hex(suspect.SampleUnreferenced[0], pointerSize)}: read an unreferenced block; text and pointers in it often name what allocated it");
-        steps.Add($"s -q 0 L?7fffffffffffffff {heap}; ln <hit>: the globals holding the heap handle");
+        steps.Add(pointerSize == 8
+            ? $"s -q 0 L?7fffffffffffffff {heap}; ln <hit>: the globals holding the heap handle"
+            : $"s -d 0 L?ffffffff {heap}; ln <hit>: the globals holding the heap handle");
         if (owner?.Module is { } module)
             steps.Add($"lmvm {module}: the version of the owning module; look for a known leak fixed in a later version");
         steps.Add("on the live system: gflags /i <process image> +ust, then two umdh snapshots a while apart give the allocating call stacks");

@@ -17,10 +17,11 @@ public static class LeakTriage
         var target = session.Target;
         var heaps = HeapProcess.Find(session);
         var modules = session.Modules.ByBase.Select(m => new ModuleRange(m.Name, m.Base, m.End)).ToList();
-        var stacks = target.Threads.Where(t => t.StackSize > 0)
-            .Select(t => new StackRange(t.ThreadId, t.StackStart, t.StackStart + t.StackSize)).ToList();
+        var map = AddressUsage.Map(session, heaps);
+        IReadOnlyList<StackRange> stacks = map != null ? AddressUsage.Stacks(map)
+            : target.Threads.Where(t => t.StackSize > 0).Select(t => new StackRange(t.ThreadId, t.StackStart, t.StackStart + t.StackSize)).ToList();
         var registers = target.Threads.Where(t => t.Context != null).SelectMany(t => t.Context!.Registers.Select(r => r.Value)).ToList();
-        var (usage, usageNotes) = AddressUsage.Summarize(session, heaps);
+        var (usage, usageNotes) = AddressUsage.Summarize(map);
         var input = new HeapLeakInput(target.Path, session.Memory, session.PointerSize, heaps, modules, stacks, registers,
             a => session.SymbolTable.FormatAddress(a), usage, usageNotes);
         return HeapLeakTriage.Run(input, topSizeClasses);

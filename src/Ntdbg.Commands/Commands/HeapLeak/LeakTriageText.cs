@@ -18,7 +18,11 @@ public sealed class LeakTriageText : Rendering.Text.TextRenderer<HeapLeakReport>
         o.WriteLine($"dump:        {r.DumpPath}");
         if (r.Usage.Count > 0)
         {
-            o.WriteLine($"memory:      {r.DominantUsage} dominates ({string.Join(", ", r.Usage.OrderByDescending(u => u.Bytes).Take(4).Select(u => $"{u.Usage} {HeapLeakTriage.Kb(u.Bytes)} = {u.ShareOfBusy.ToString("P1", Inv)} of busy"))})");
+            bool byCommit = r.Usage.All(u => u.CommittedBytes != null);
+            var top = byCommit
+                ? r.Usage.OrderByDescending(u => u.CommittedBytes).Take(4).Select(u => $"{u.Usage} {HeapLeakTriage.Kb(u.CommittedBytes!.Value)} = {u.ShareOfCommitted?.ToString("P1", Inv)}")
+                : r.Usage.OrderByDescending(u => u.Bytes).Take(4).Select(u => $"{u.Usage} {HeapLeakTriage.Kb(u.Bytes)} = {u.ShareOfBusy.ToString("P1", Inv)} of busy");
+            o.WriteLine($"memory:      {r.DominantUsage} dominates {(byCommit ? "committed memory" : "busy memory (the dump records no region states)")}: {string.Join(", ", top)}");
         }
         else o.WriteLine("memory:      usage by type unknown (see the notes)");
         o.WriteLine($"heaps:       {r.Heaps.Count}, biggest first");
