@@ -67,7 +67,8 @@ public static class FuzzTargets
             var session = new DebugSession(target);
             var exec = new CommandExecutor(session);
             string first = target.Modules.Count > 0 ? $"0x{target.Modules[0].Base:x}" : "0";
-            foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql", "!process -1 7", $"!dh {first}" })
+            foreach (var cmd in new[] { "vertarget", "lm v", "~", ".exr -1", ".ecxr", "r", $"db {first}", $"dps {first} L8", ".time", ".bugcheck", "!irql", "!process -1 7", $"!dh {first}",
+                         "!heap -s", "!heap -stat", "!address -summary", "!cs -l", "!locks" })
                 _ = exec.Execute(cmd); // errors are results, not exceptions
         }
     }
