@@ -76,7 +76,9 @@ public sealed partial class LeakPlaybookFixtureTests
         string hits = Run.Text(target, search, session);
         string at = arch == "x64" ? $"{truth.Owner!.Address >> 32:x8}`{truth.Owner.Address & 0xffffffff:x8}" : $"{truth.Owner!.Address:x8}";
         Assert.Contains(hits.Split('\n'), l => l.StartsWith(at, StringComparison.Ordinal));
-        Assert.Contains("useheap!Blob::m_Heap", Run.Text(target, $"ln {truth.Owner.Address:x}", session));
+        string ln = Run.Text(target, $"ln {truth.Owner.Address:x}", session);
+        Assert.Contains("useheap!Blob::m_Heap", ln);
+        Assert.DoesNotContain("_ZN4Blob6m_HeapE", ln); // the linker's public for the same global is not a second match
     }
 
     /// <summary>`ntdbg triage leak`: the Blob heap is the suspect, its owner useheap!Blob::m_Heap, its top class the Blobs.</summary>

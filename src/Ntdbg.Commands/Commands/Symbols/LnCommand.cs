@@ -34,6 +34,9 @@ public sealed class LnCommand : ICommand
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var symbol in AtRva(source.Symbols, hit.Symbol.Rva))
                 if (seen.Add(symbol.Name)) exact.Add(describer.Describe(module, source, symbol));
+            // A public symbol where a private one starts is the same object under its linker name
+            // (clang's Itanium `_ZN4Blob6m_HeapE` beside `Blob::m_Heap`): the private symbol names it.
+            if (exact.Any(e => e.Private)) exact.RemoveAll(e => !e.Private);
         }
         return new LnResult(s.PointerSize, address, nearest, next, exact);
     }
