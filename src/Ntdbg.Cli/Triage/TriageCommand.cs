@@ -1,8 +1,4 @@
 using Ntdbg.Commands.Commands.Analyze;
-using Ntdbg.Commands.Session;
-using Ntdbg.Symbols.Isf;
-using Ntdbg.Symbols.Locators;
-using Ntdbg.Targets;
 
 namespace Ntdbg.Cli.Triage;
 
@@ -25,25 +21,10 @@ public static class TriageCommand
             error.WriteLine(TriageLeakCommand.Usage);
             return 2;
         }
-        string dump = args[1];
-        string? symbolPath = Environment.GetEnvironmentVariable("_NT_SYMBOL_PATH");
-        bool json = false;
-        int frames = 10;
-        for (int i = 2; i < args.Length; i++)
-        {
-            if (args[i] == "-y" && i + 1 < args.Length) symbolPath = args[++i];
-            else if (args[i] == "--json") json = true;
-            else if (args[i] == "--frames" && i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0) { frames = n; i++; }
-            else
-            {
-                error.WriteLine($"ntdbg triage: unexpected '{args[i]}'");
-                error.WriteLine(Usage);
-                return 2;
-            }
-        }
-        using var target = TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath)));
-        var session = new DebugSession(target, symbolPath);
-        var report = new TriageReport(dump, AnalyzeCommand.Run(session), session.PointerSize, frames);
-        return VerbOutput.Write("triage crash", report, json, output);
+        if (TriageArguments.Parse(args, "crash", "--frames", 10, takesDrivers: false, Usage, error) is not { } a) return 2;
+        using var target = a.Open();
+        var session = a.Session(target, null, "crash triage", error)!;
+        var report = new TriageReport(a.Dump, AnalyzeCommand.Run(session), session.PointerSize, a.Count);
+        return VerbOutput.Write("triage crash", report, a.Json, output);
     }
 }

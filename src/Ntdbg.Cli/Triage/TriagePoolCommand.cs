@@ -1,7 +1,4 @@
 using Ntdbg.Commands.Commands.Pool.Triage;
-using Ntdbg.Commands.Session;
-using Ntdbg.Symbols.Isf;
-using Ntdbg.Symbols.Locators;
 using Ntdbg.Targets;
 
 namespace Ntdbg.Cli.Triage;
@@ -18,47 +15,10 @@ public static class TriagePoolCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length < 2 || args[0] != "pool")
-        {
-            error.WriteLine(Usage);
-            return 2;
-        }
-        string dump = args[1];
-        string? symbolPath = Environment.GetEnvironmentVariable("_NT_SYMBOL_PATH");
-        string? drivers = null;
-        bool json = false;
-        int top = 5;
-        for (int i = 2; i < args.Length; i++)
-        {
-            if (args[i] == "-y" && i + 1 < args.Length) symbolPath = args[++i];
-            else if (args[i] == "--drivers" && i + 1 < args.Length) drivers = args[++i];
-            else if (args[i] == "--json") json = true;
-            else if (args[i] == "--top" && i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0) { top = n; i++; }
-            else
-            {
-                error.WriteLine($"ntdbg triage: unexpected '{args[i]}'");
-                error.WriteLine(Usage);
-                return 2;
-            }
-        }
-        if (!File.Exists(dump))
-        {
-            error.WriteLine($"ntdbg triage: no dump '{dump}'");
-            return 2;
-        }
-        if (drivers != null && !Directory.Exists(drivers))
-        {
-            error.WriteLine($"ntdbg triage: no folder '{drivers}'");
-            return 2;
-        }
-        if (drivers != null) symbolPath = VerbOutput.WithFolder(symbolPath, drivers);
-        using var target = TargetLoader.Open(dump, new IsfKernelSymbolProvider(SymbolPath.Parse(symbolPath)));
-        if (target.Kind != TargetKind.KernelDump)
-        {
-            error.WriteLine($"ntdbg triage: {dump} is a {target.FormatDescription}: pool triage needs a kernel dump");
-            return 2;
-        }
-        var session = new DebugSession(target, symbolPath);
-        return VerbOutput.Write("triage pool", PoolTriage.Run(session, drivers, top), json, output);
+        if (TriageArguments.Parse(args, "pool", "--top", 5, takesDrivers: true, Usage, error) is not { } a) return 2;
+        if (a.Drivers != null) a = a with { SymbolPath = VerbOutput.WithFolder(a.SymbolPath, a.Drivers) };
+        using var target = a.Open();
+        if (a.Session(target, TargetKind.KernelDump, "pool triage", error) is not { } session) return 2;
+        return VerbOutput.Write("triage pool", PoolTriage.Run(session, a.Drivers, a.Count), a.Json, output);
     }
 }
