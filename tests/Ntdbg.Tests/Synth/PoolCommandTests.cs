@@ -181,28 +181,19 @@ public sealed partial class PoolCommandTests
     public void StarredBlockAndBigAllocationGetTheirPooltagTxtDescription()
     {
         string isf = TestData.Shared("kernel/isf");
-        string folder = Directory.CreateTempSubdirectory("ntdbg-pooltag-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(folder, "triage"));
-            File.Copy(TestData.Shared("pool/pooltag.txt"), Path.Combine(folder, "triage", "pooltag.txt"));
-            var database = Ntdbg.Formats.PoolTags.PoolTagDatabase.Load(Path.Combine(folder, "triage", "pooltag.txt"));
-            var scenario = PoolScenarios.PoolPages(IsfLayout.ForBuild(isf, 7601), 7601);
-            using var target = KernelDumpTarget.Open(MappedFile.FromBytes("pool-tags.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
-            var session = new DebugSession(target, isf + ";" + folder);
-            var file = scenario.PoolAllocations.Pages.SelectMany(p => p.Laid()).First(b => b.Block.Tag == "File");
-            string output = Run.Text(target, $"!pool {file.Address + 0x20:x}", session);
-            Assert.Contains($"\t\tPooltag File : {database.Describe("File")}", output);
-            Assert.Contains($"*{file.Address:x16} size:", output);
-            Assert.Contains("  (Allocated) *File (Protected)", output); // bit 31 of the tag
-            var big = scenario.PoolAllocations.BigPages.First(b => b.Tag == "MmSt");
-            Assert.Contains($"\t\tPooltag MmSt : {database.Describe("MmSt")}", Run.Text(target, $"!pool {big.Va:x}", session));
-            Assert.DoesNotContain("Pooltag", Run.Text(target, $"!pool {big.Va:x} 80000000", session));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var pooltags = new PooltagFolder();
+        var database = pooltags.Database;
+        var scenario = PoolScenarios.PoolPages(IsfLayout.ForBuild(isf, 7601), 7601);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes("pool-tags.dmp", scenario.Write(KernelDumpBuilder.Layout.Bitmap)));
+        var session = new DebugSession(target, isf + ";" + pooltags.Path);
+        var file = scenario.PoolAllocations.Pages.SelectMany(p => p.Laid()).First(b => b.Block.Tag == "File");
+        string output = Run.Text(target, $"!pool {file.Address + 0x20:x}", session);
+        Assert.Contains($"\t\tPooltag File : {database.Describe("File")}", output);
+        Assert.Contains($"*{file.Address:x16} size:", output);
+        Assert.Contains("  (Allocated) *File (Protected)", output); // bit 31 of the tag
+        var big = scenario.PoolAllocations.BigPages.First(b => b.Tag == "MmSt");
+        Assert.Contains($"\t\tPooltag MmSt : {database.Describe("MmSt")}", Run.Text(target, $"!pool {big.Va:x}", session));
+        Assert.DoesNotContain("Pooltag", Run.Text(target, $"!pool {big.Va:x} 80000000", session));
     }
 
     [SharedDataFact]

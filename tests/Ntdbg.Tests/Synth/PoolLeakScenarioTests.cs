@@ -29,25 +29,10 @@ public sealed partial class PoolLeakScenarioTests
     private static string Open(KernelScenario scenario, KernelDumpBuilder.Layout format, string commands)
     {
         string isf = TestData.Shared("kernel/isf");
-        string symbolPath = isf;
-        string? folder = null;
-        if (File.Exists(TestData.Shared("pool/pooltag.txt")))
-        {
-            // The debugger's place for pooltag.txt: triage/ under a local folder of the symbol path.
-            folder = Directory.CreateTempSubdirectory("ntdbg-poolleak-").FullName;
-            Directory.CreateDirectory(Path.Combine(folder, "triage"));
-            File.Copy(TestData.Shared("pool/pooltag.txt"), Path.Combine(folder, "triage", "pooltag.txt"));
-            symbolPath += ";" + folder;
-        }
-        try
-        {
-            using var target = KernelDumpTarget.Open(MappedFile.FromBytes($"poolleak-{scenario.Build}.dmp", scenario.Write(format)));
-            return Run.Text(target, commands, new DebugSession(target, symbolPath));
-        }
-        finally
-        {
-            if (folder != null) Directory.Delete(folder, recursive: true);
-        }
+        using var pooltags = PooltagFolder.IfShared();
+        string symbolPath = pooltags == null ? isf : isf + ";" + pooltags.Path;
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes($"poolleak-{scenario.Build}.dmp", scenario.Write(format)));
+        return Run.Text(target, commands, new DebugSession(target, symbolPath));
     }
 
     private static KernelScenario Make(Func<IsfLayout, int, KernelScenario> make, int build) =>

@@ -78,27 +78,17 @@ public sealed partial class PoolUsedTests
     public void DescriptionsComeFromPooltagTxtFoundThroughTheSymbolPath()
     {
         string isf = TestData.Shared("kernel/isf");
-        string folder = Directory.CreateTempSubdirectory("ntdbg-pooltag-").FullName;
-        try
-        {
-            // The debugger's place: triage/pooltag.txt under a local folder of the symbol path.
-            Directory.CreateDirectory(Path.Combine(folder, "triage"));
-            File.Copy(TestData.Shared("pool/pooltag.txt"), Path.Combine(folder, "triage", "pooltag.txt"));
-            var database = Ntdbg.Formats.PoolTags.PoolTagDatabase.Load(Path.Combine(folder, "triage", "pooltag.txt"));
-            var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, 19041), 19041);
-            using var target = KernelDumpTarget.Open(MappedFile.FromBytes("poolused-tags.dmp", scenario.Write(KernelDumpBuilder.Layout.Full)));
-            string text = Run.Text(target, "!poolused 2", new DebugSession(target, isf + ";" + folder));
-            var descriptions = text.Split('\n').Select(l => RowLine().Match(l.TrimEnd('\r'))).Where(m => m.Success && m.Groups[1].Value != "TOTA")
-                .ToDictionary(m => m.Groups[1].Value, m => m.Groups[6].Value.Trim());
-            Assert.Equal(scenario.PoolTags.Count, descriptions.Count);
-            foreach (var tag in scenario.PoolTags) Assert.Equal(database.Describe(tag.Tag).Trim(), descriptions[tag.Tag]);
-            // Known tags get their description and binary, unknown ones the debugger's request.
-            Assert.Contains(descriptions.Values, d => d.Contains("Binary: nt!", StringComparison.Ordinal));
-            Assert.Contains(descriptions.Values, d => d.StartsWith("UNKNOWN pooltag", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var pooltags = new PooltagFolder();
+        var database = pooltags.Database;
+        var scenario = KernelScenario.Basic(IsfLayout.ForBuild(isf, 19041), 19041);
+        using var target = KernelDumpTarget.Open(MappedFile.FromBytes("poolused-tags.dmp", scenario.Write(KernelDumpBuilder.Layout.Full)));
+        string text = Run.Text(target, "!poolused 2", new DebugSession(target, isf + ";" + pooltags.Path));
+        var descriptions = text.Split('\n').Select(l => RowLine().Match(l.TrimEnd('\r'))).Where(m => m.Success && m.Groups[1].Value != "TOTA")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[6].Value.Trim());
+        Assert.Equal(scenario.PoolTags.Count, descriptions.Count);
+        foreach (var tag in scenario.PoolTags) Assert.Equal(database.Describe(tag.Tag).Trim(), descriptions[tag.Tag]);
+        // Known tags get their description and binary, unknown ones the debugger's request.
+        Assert.Contains(descriptions.Values, d => d.Contains("Binary: nt!", StringComparison.Ordinal));
+        Assert.Contains(descriptions.Values, d => d.StartsWith("UNKNOWN pooltag", StringComparison.Ordinal));
     }
 }
