@@ -91,11 +91,6 @@ internal sealed class ProcessAreas(AddressMapInput input, List<string> notes)
 
     private static ulong? NonZero(ulong? v) => v is 0 ? null : v;
 
-    private ulong? ReadPointer(ulong address)
-    {
-        Span<byte> b = stackalloc byte[8];
-        b.Clear();
-        if (input.Memory.Read(address, b[..input.PointerSize], out _) < input.PointerSize) return null;
-        return BitConverter.ToUInt64(b);
-    }
+    private ulong? ReadPointer(ulong address) =>
+        input.Memory.TryReadPointer(address, input.PointerSize, out ulong value, out _) ? value : null;
 }

@@ -76,17 +76,9 @@ public static class HeapFinder
         return new HeapList(peb, processHeap, heaps, notes);
     }
 
-    private static ulong? ReadPointer(HeapReadContext c, ulong address)
-    {
-        Span<byte> b = stackalloc byte[8];
-        b.Clear();
-        if (c.Memory.Read(address, b[..c.PointerSize], out _) < c.PointerSize) return null;
-        return BitConverter.ToUInt64(b);
-    }
+    private static ulong? ReadPointer(HeapReadContext c, ulong address) =>
+        c.Memory.TryReadPointer(address, c.PointerSize, out ulong value, out _) ? value : null;
 
-    private static uint? ReadUInt32(HeapReadContext c, ulong address)
-    {
-        Span<byte> b = stackalloc byte[4];
-        return c.Memory.Read(address, b, out _) < 4 ? null : BitConverter.ToUInt32(b);
-    }
+    private static uint? ReadUInt32(HeapReadContext c, ulong address) =>
+        c.Memory.TryReadUInt32(address, out uint value, out _) ? value : null;
 }

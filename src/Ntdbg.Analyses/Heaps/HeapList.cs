@@ -9,9 +9,4 @@ public sealed record HeapList(
     ulong? Peb,
     ulong? ProcessHeap,
     IReadOnlyList<IHeapWalker> Heaps,
-    IReadOnlyList<string> Notes)
-{
-    /// <summary>The heap whose ranges hold the address, or null.</summary>
-    public IHeapWalker? Owning(ulong address, Func<IHeapWalker, HeapSummary> summary) =>
-        Heaps.FirstOrDefault(h => summary(h).Ranges.Any(r => r.Contains(address)));
-}
+    IReadOnlyList<string> Notes);

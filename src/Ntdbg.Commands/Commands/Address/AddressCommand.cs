@@ -35,6 +35,6 @@ public sealed class AddressCommand : ICommand
     }
 
     /// <summary>The map of the session's process: its heaps found through the PEB (and by signature at private allocations) with ntdll's heap types, where symbols have them.</summary>
-    public static AddressMap BuildMap(DebugSession s, IUserTarget user) =>
-        AddressMapBuilder.Build(AddressMapInput.From(user, HeapProcess.Find(s), s.Modules.All));
+    public static AddressMap BuildMap(DebugSession s, IUserTarget user, HeapList? heaps = null) =>
+        AddressMapBuilder.Build(AddressMapInput.From(user, heaps ?? HeapProcess.Find(s), s.Modules.All));
 }

@@ -1,8 +1,5 @@
 using Ntdbg.Analyses.AddressMap;
 using Ntdbg.Analyses.HeapLeak;
-using Ntdbg.Analyses.Heaps;
-using Ntdbg.Commands.Session;
-using Ntdbg.Targets;
 
 namespace Ntdbg.Commands.Commands.HeapLeak;
 
@@ -29,10 +26,6 @@ public static class AddressUsage
             }).ToList();
         return (shares, summary.Notes);
     }
-
-    /// <summary>The map of a user dump's address space with these heaps, or null for other targets.</summary>
-    public static AddressMap? Map(DebugSession session, HeapList heaps) =>
-        session.Target is IUserTarget user ? AddressMapBuilder.Build(AddressMapInput.From(user, heaps, session.Modules.All)) : null;
 
     /// <summary>Every thread's stack region in the map (its owner names the thread).</summary>
     public static IReadOnlyList<StackRange> Stacks(AddressMap? map) =>

@@ -1,7 +1,9 @@
 using Ntdbg.Analyses.HeapLeak;
 using Ntdbg.Analyses.Heaps;
+using Ntdbg.Commands.Commands.Address;
 using Ntdbg.Commands.Commands.Heap;
 using Ntdbg.Commands.Session;
+using Ntdbg.Targets;
 
 namespace Ntdbg.Commands.Commands.HeapLeak;
 
@@ -17,7 +19,7 @@ public static class LeakTriage
         var target = session.Target;
         var heaps = HeapProcess.Find(session);
         var modules = session.Modules.ByBase.Select(m => new ModuleRange(m.Name, m.Base, m.End)).ToList();
-        var map = AddressUsage.Map(session, heaps);
+        var map = target is IUserTarget user ? AddressCommand.BuildMap(session, user, heaps) : null;
         IReadOnlyList<StackRange> stacks = map != null ? AddressUsage.Stacks(map)
             : target.Threads.Where(t => t.StackSize > 0).Select(t => new StackRange(t.ThreadId, t.StackStart, t.StackStart + t.StackSize)).ToList();
         var registers = target.Threads.Where(t => t.Context != null).SelectMany(t => t.Context!.Registers.Select(r => r.Value)).ToList();
