@@ -90,7 +90,12 @@ public sealed class SegmentHeapWalker : IHeapWalker
         return ranges;
     }
 
-    public HeapSummary Summarize()
+    private HeapSummary? _summary;
+
+    /// <summary>Computed once: a dump does not change, and !address, !heap and triage leak each ask for it (it walks segments and lists; Wine's walks every block).</summary>
+    public HeapSummary Summarize() => _summary ??= ComputeSummary();
+
+    private HeapSummary ComputeSummary()
     {
         var notes = new List<string>();
         var heapRanges = new List<HeapRange>();

@@ -34,7 +34,12 @@ public sealed class WineHeapWalker : IHeapWalker, ILinkedHeaps
 
     private sealed record LargeBlock(ulong Arena, ulong DataSize, ulong BlockSize);
 
-    public HeapSummary Summarize()
+    private HeapSummary? _summary;
+
+    /// <summary>Computed once: a dump does not change, and !address, !heap and triage leak each ask for it (it walks segments and lists; Wine's walks every block).</summary>
+    public HeapSummary Summarize() => _summary ??= ComputeSummary();
+
+    private HeapSummary ComputeSummary()
     {
         var notes = new List<string>();
         uint flags = _memory.UInt32(Address + _layout.FlagsOffset) ?? 0;
