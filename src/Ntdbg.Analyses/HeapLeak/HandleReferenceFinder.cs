@@ -1,4 +1,5 @@
 using Ntdbg.Analyses.Heaps;
+using Ntdbg.Core.Memory;
 
 namespace Ntdbg.Analyses.HeapLeak;
 
@@ -15,19 +16,10 @@ public static class HandleReferenceFinder
     public static IReadOnlyList<HandleReference> Find(HeapLeakInput input, ulong handle, IReadOnlyList<HeapRange> heapRanges)
     {
         var hits = new List<ulong>();
-        int size = input.PointerSize;
-        input.Memory.VisitChunks(0, input.ScanEnd, (address, data) =>
-        {
-            int skip = (int)((ulong)size - address % (ulong)size) % size;
-            for (int off = skip; off + size <= data.Length; off += size)
-            {
-                ulong value = size == 8 ? BitConverter.ToUInt64(data.Slice(off, 8)) : BitConverter.ToUInt32(data.Slice(off, 4));
-                if (value != handle) continue;
-                hits.Add(address + (ulong)off);
-                if (hits.Count >= MaxHits) return false;
-            }
-            return true;
-        });
+        // `s -q`/`s -d` itself: the value's bytes at pointer-aligned addresses, over every chunk the dump holds.
+        var value = new byte[input.PointerSize];
+        if (input.PointerSize == 8) BitConverter.TryWriteBytes(value, handle); else BitConverter.TryWriteBytes(value, (uint)handle);
+        MemorySearcher.Search(input.Memory, 0, input.ScanEnd, value, input.PointerSize, MaxHits, hits.Add);
         // Globals first (the playbook looks for "an address inside of a loaded module"), then in address order.
         return hits.Select(h => Classify(input, h, heapRanges)).OrderBy(r => r.Kind).ThenBy(r => r.Address).ToList();
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Ntdbg.Commands.Engine;
 using Ntdbg.Commands.Session;
+using Ntdbg.Core.Memory;
 
 namespace Ntdbg.Commands.Commands.Search;
 

@@ -1,6 +1,4 @@
-using Ntdbg.Core.Memory;
-
-namespace Ntdbg.Commands.Commands.Search;
+namespace Ntdbg.Core.Memory;
 
 /// <summary>
 /// Finds a byte pattern in [start, end) over the readable chunks of an address space, using the
