@@ -41,29 +41,22 @@ public static class HeapLeakTriage
         busy.Sort((a, b) => a.Block.UserAddress.CompareTo(b.Block.UserAddress));
         busy = DropOverlaps(busy, notes);
 
-        var registers = input.RegisterValues;
-        var reach = BlockReachability.Compute(input.Memory, input.PointerSize, busy.Select(b => b.Block).ToList(), registers, input.ScanEnd);
+        var reach = BlockReachability.Compute(input.Memory, input.PointerSize, busy.Select(b => b.Block).ToList(), input.RegisterValues, input.ScanEnd);
         if (reach.Truncated) notes.Add($"more than {BlockReachability.MaxBlocks:N0} busy blocks: the rest count as referenced");
 
         var figures = new List<HeapLeakFigures>();
+        var byHeap = Enumerable.Range(0, busy.Count).ToLookup(i => busy[i].Heap);
+        bool Lost(int i) => i < reach.Reachable.Length && !reach.Reachable[i];
+        ulong Bytes(IEnumerable<int> blocks) => blocks.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize);
         for (int h = 0; h < summaries.Count; h++)
         {
-            var mine = Enumerable.Range(0, busy.Count).Where(i => busy[i].Heap == h).ToList();
-            bool Lost(int i) => i < reach.Reachable.Length && !reach.Reachable[i];
+            var mine = byHeap[h].ToList();
             var classes = mine.GroupBy(i => busy[i].Block.UserSize)
-                .Select(g => new HeapSizeClass(g.Key, g.Count(), g.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize), g.Count(Lost)))
+                .Select(g => new HeapSizeClass(g.Key, g.Count(), Bytes(g), g.Count(Lost)))
                 .OrderByDescending(c => c.TotalBytes).ThenBy(c => c.UserSize).Take(topSizeClasses).ToList();
             var lost = mine.Where(Lost).ToList();
-            ulong repeated = lost.GroupBy(i => busy[i].Block.UserSize).Where(g => g.Count() >= RepeatedClassBlocks)
-                .Aggregate(0UL, (s, g) => s + g.Aggregate(0UL, (t, i) => t + busy[i].Block.UserSize));
-            figures.Add(new HeapLeakFigures(
-                summaries[h],
-                mine.Count,
-                mine.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize),
-                lost.Count,
-                lost.Aggregate(0UL, (s, i) => s + busy[i].Block.UserSize),
-                repeated,
-                classes,
+            ulong repeated = Bytes(lost.GroupBy(i => busy[i].Block.UserSize).Where(g => g.Count() >= RepeatedClassBlocks).SelectMany(g => g));
+            figures.Add(new HeapLeakFigures(summaries[h], mine.Count, Bytes(mine), lost.Count, Bytes(lost), repeated, classes,
                 lost.Take(5).Select(i => busy[i].Block.UserAddress).ToList()));
         }
         figures = figures.OrderByDescending(f => f.Summary.CommittedBytes).ToList();
